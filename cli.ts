@@ -1,0 +1,77 @@
+/**
+ * dt's entry point. Picks the program from the name dt was started as (a
+ * symlink `svc -> dt`, or `exec -a svc`) or else from the first argument,
+ * imports only that program's module, runs it, and exits with its code.
+ *
+ * @module
+ */
+import process from "node:process";
+import { DAEMONTOOLS, OWN, type ProgramModule, SUMMARY } from "./lib/programs.ts";
+import { Exit } from "./lib/common/errors.ts";
+import { errLine, out } from "./lib/common/output.ts";
+import { VERSION } from "./lib/version.ts";
+
+function basename(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i === -1 ? p : p.slice(i + 1);
+}
+
+function help(): string {
+  const lines = Object.keys(DAEMONTOOLS).map((n) => `  ${SUMMARY[n] ?? n}`);
+  const own = Object.keys(OWN).map((n) => `  ${SUMMARY[n] ?? n}`);
+  return [
+    `dt ${VERSION}: daemontools 0.76, re-made for Deno`,
+    "usage: dt PROGRAM [ARGS...]   (or start dt under a program's name)",
+    "",
+    "daemontools programs:",
+    ...lines,
+    ...(own.length ? ["", "dt's own:", ...own] : []),
+    "",
+  ].join("\n");
+}
+
+async function run(): Promise<number> {
+  // argv0 first: setting the process title below overwrites it.
+  const name = basename(process.argv0);
+  let args = [...Deno.args];
+  let prog = name;
+  if (!(prog in DAEMONTOOLS) && !(prog in OWN)) {
+    prog = args.shift() ?? "";
+    if (prog === "" || prog === "--help" || prog === "-h" || prog === "help") {
+      out(help());
+      return prog === "" ? 100 : 0;
+    }
+    if (prog === "--version" || prog === "-V") {
+      out(`dt ${VERSION}\n`);
+      return 0;
+    }
+  }
+  const load = DAEMONTOOLS[prog] ?? OWN[prog];
+  if (load === undefined) {
+    errLine(`dt: fatal: unknown program: ${prog} (dt --help lists them)`);
+    return 100;
+  }
+  let mod: ProgramModule;
+  try {
+    mod = await load();
+  } catch (e) {
+    errLine(`dt: fatal: unable to load ${prog}: ${(e as Error).message}`);
+    return 111;
+  }
+  try {
+    process.title = [prog, ...args].join(" ");
+  } catch {
+    // a title is a nicety
+  }
+  args = args.slice();
+  return await mod.main(args);
+}
+
+try {
+  Deno.exit(await run());
+} catch (e) {
+  if (e instanceof Exit) Deno.exit(e.code);
+  errLine(`dt: fatal: internal error: ${(e as Error)?.message ?? e}`);
+  if (Deno.env.get("DT_DEBUG")) errLine(String((e as Error)?.stack));
+  Deno.exit(111);
+}

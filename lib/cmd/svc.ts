@@ -1,0 +1,42 @@
+/**
+ * `svc -udopchaitkx DIR...`: send commands to supervisors.
+ *
+ * @module
+ */
+import { getopt } from "../common/args.ts";
+import { errLine } from "../common/output.ts";
+import { sendControl } from "../control/control.ts";
+import { reason } from "../common/errors.ts";
+
+const HELP =
+  "svc options: u up, d down, o once, x exit, p pause, c continue, h hup, a alarm, i interrupt, t term, k kill";
+
+/** Runs svc; always exits 0 after trying every directory, as daemontools does. */
+export function main(args: string[]): number {
+  const { opts, rest, bad } = getopt(args, "udopchaitkx");
+  if (bad !== undefined) {
+    errLine(HELP);
+    return 100;
+  }
+  let data = "";
+  for (const { opt } of opts) if (data.length < 20 && !data.includes(opt)) data += opt;
+  for (const dir of rest) {
+    try {
+      if (!Deno.statSync(dir).isDirectory) {
+        errLine(`svc: warning: unable to chdir to ${dir}: not a directory`);
+        continue;
+      }
+    } catch (e) {
+      errLine(`svc: warning: unable to chdir to ${dir}: ${reason(e)}`);
+      continue;
+    }
+    const r = sendControl(dir, data);
+    if (r === null) continue;
+    if (r.kind === "not-running") {
+      errLine(`svc: warning: unable to control ${dir}: supervise not running`);
+    } else if (r.kind === "open") {
+      errLine(`svc: warning: unable to control ${dir}: ${reason(r.error)}`);
+    } else errLine(`svc: warning: error writing commands to ${dir}: ${reason(r.error)}`);
+  }
+  return 0;
+}

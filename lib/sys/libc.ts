@@ -1,0 +1,54 @@
+/**
+ * The one door to libc. Each lib/sys module binds only the symbols it needs, on
+ * first use, so a program pays (~0.2 ms a symbol) only for what it calls.
+ *
+ * @module
+ */
+import { SysError } from "../common/errors.ts";
+
+/** Opens libc with just `symbols`, once, on first call of the returned getter. */
+export function lazyLibc<S extends Deno.ForeignLibraryInterface>(
+  symbols: S,
+): () => Deno.DynamicLibrary<S>["symbols"] {
+  let lib: Deno.DynamicLibrary<S> | undefined;
+  return () => (lib ??= Deno.dlopen("libc.so.6", symbols)).symbols;
+}
+
+const base = lazyLibc({
+  __errno_location: { parameters: [], result: "pointer" },
+});
+
+/** errno of the last synchronous libc call on this thread; read it right after the call. */
+export function errno(): number {
+  const p = base().__errno_location();
+  return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
+}
+
+/** Throws a {@link SysError} for `call` if `r` is -1, reading errno; returns `r`. */
+export function check(call: string, r: number, path?: string): number {
+  if (r === -1) throw new SysError(call, errno(), path);
+  return r;
+}
+
+const enc = new TextEncoder();
+
+/** A NUL-terminated C string. Keep the returned buffer referenced until the call returns. */
+export function cstr(s: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  const b = typeof s === "string" ? enc.encode(s) : s;
+  const out = new Uint8Array(b.length + 1);
+  out.set(b);
+  return out;
+}
+
+/** A NULL-terminated array of C strings (argv/envp), with the buffers it points to. */
+export function cstrArray(items: readonly (string | Uint8Array)[]): {
+  ptrs: BigUint64Array<ArrayBuffer>;
+  keep: Uint8Array[];
+} {
+  const keep = items.map(cstr);
+  const ptrs = new BigUint64Array(keep.length + 1);
+  keep.forEach((b, i) => {
+    ptrs[i] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b)));
+  });
+  return { ptrs, keep };
+}

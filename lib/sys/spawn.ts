@@ -1,0 +1,144 @@
+/**
+ * Starting children with posix_spawn(3): explicit fds, chdir, new session or
+ * process group, an empty signal mask and every signal at its default
+ * disposition (Deno ignores SIGPIPE; children must not inherit that).
+ *
+ * @module
+ */
+import { SysError } from "../common/errors.ts";
+import { cstr, cstrArray, lazyLibc } from "./libc.ts";
+import { candidates } from "./path_search.ts";
+import { currentEnv, getEnv } from "./env.ts";
+import { installReaper } from "./reaper.ts";
+
+const lib = lazyLibc({
+  posix_spawn: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
+  posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
+  posix_spawn_file_actions_adddup2: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  posix_spawn_file_actions_addclose: { parameters: ["buffer", "i32"], result: "i32" },
+  posix_spawn_file_actions_addchdir_np: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawn_file_actions_addclosefrom_np: { parameters: ["buffer", "i32"], result: "i32" },
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
+  posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
+  posix_spawnattr_setpgroup: { parameters: ["buffer", "i32"], result: "i32" },
+  posix_spawnattr_setsigmask: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawnattr_setsigdefault: { parameters: ["buffer", "buffer"], result: "i32" },
+  sigemptyset: { parameters: ["buffer"], result: "i32" },
+  sigfillset: { parameters: ["buffer"], result: "i32" },
+  umask: { parameters: ["u32"], result: "u32" },
+});
+
+const SETPGROUP = 0x02, SETSIGDEF = 0x04, SETSIGMASK = 0x08, SETSID = 0x80;
+
+/** What to start and how. */
+export interface SpawnOptions {
+  /** Program: a path, or a name looked up in the child's PATH. */
+  path: string;
+  /** Full argv, argv[0] included. */
+  argv: readonly string[];
+  /** Environment as `NAME=VALUE` strings; default: this process's. */
+  env?: readonly string[];
+  /** Working directory of the child. */
+  cwd?: string;
+  /**
+   * The child's fds: child fd `i` gets parent fd `fds[i]`; `null` leaves child fd
+   * `i` closed. Default `[0, 1, 2]`. Every other fd is closed in the child.
+   */
+  fds?: readonly (number | null)[];
+  /** Start the child in a new session (setsid). */
+  setsid?: boolean;
+  /** Put the child in process group `pgroup` (0: a new group led by the child). */
+  pgroup?: number;
+  /** umask for the child (set around the call). */
+  umask?: number;
+}
+
+/**
+ * Starts a child and returns its pid. The reaper is installed first, so watch
+ * the pid with `watchChild` right after. Throws {@link SysError} (call
+ * `posix_spawn`, path = the program) when the program cannot be started.
+ */
+export function spawn(opts: SpawnOptions): number {
+  installReaper();
+  const env = opts.env ?? currentEnv();
+  const paths = candidates(opts.path, getEnv(env, "PATH"));
+  let err = 2;
+  for (const p of paths) {
+    const r = spawnAt(p, opts, env);
+    if (typeof r === "number") {
+      // like execvp: remember an error other than "not found", keep looking
+      if (r !== 2 || err === 2) err = r;
+      if (r === 2 || r === 13 || r === 20) continue;
+      break;
+    }
+    return r.pid;
+  }
+  throw new SysError("posix_spawn", err, opts.path);
+}
+
+function spawnAt(
+  path: string,
+  opts: SpawnOptions,
+  env: readonly string[],
+): { pid: number } | number {
+  const l = lib();
+  const fa = new Uint8Array(80);
+  const attr = new Uint8Array(336);
+  const mask = new Uint8Array(128);
+  const defs = new Uint8Array(128);
+  l.posix_spawn_file_actions_init(fa);
+  l.posix_spawnattr_init(attr);
+  try {
+    const fds = opts.fds ?? [0, 1, 2];
+    // Stage sources that a later dup2 would clobber onto fds above every number in play.
+    let spare = Math.max(fds.length, ...fds.map((f) => f ?? 0)) + 1;
+    const src = fds.map((f, i) => {
+      if (f === null || f === i || f >= fds.length) return f;
+      const staged = spare++;
+      l.posix_spawn_file_actions_adddup2(fa, f, staged);
+      return staged;
+    });
+    src.forEach((f, i) => {
+      if (f === null) l.posix_spawn_file_actions_addclose(fa, i);
+      else l.posix_spawn_file_actions_adddup2(fa, f, i); // dup2(i, i) clears close-on-exec
+    });
+    l.posix_spawn_file_actions_addclosefrom_np(fa, fds.length);
+    if (opts.cwd !== undefined) l.posix_spawn_file_actions_addchdir_np(fa, cstr(opts.cwd));
+    let flags = SETSIGMASK | SETSIGDEF;
+    if (opts.setsid) flags |= SETSID;
+    if (opts.pgroup !== undefined) {
+      flags |= SETPGROUP;
+      l.posix_spawnattr_setpgroup(attr, opts.pgroup);
+    }
+    l.sigemptyset(mask);
+    l.sigfillset(defs);
+    l.posix_spawnattr_setsigmask(attr, mask);
+    l.posix_spawnattr_setsigdefault(attr, defs);
+    l.posix_spawnattr_setflags(attr, flags);
+    const argv = cstrArray(opts.argv);
+    const envp = cstrArray(env);
+    const pathC = cstr(path);
+    const pidBuf = new Int32Array(1);
+    const old = opts.umask === undefined ? -1 : l.umask(opts.umask);
+    const r = l.posix_spawn(
+      new Uint8Array(pidBuf.buffer),
+      pathC,
+      fa,
+      attr,
+      new Uint8Array(argv.ptrs.buffer),
+      new Uint8Array(envp.ptrs.buffer),
+    );
+    if (old !== -1) l.umask(old);
+    // keep the C strings alive until here
+    void argv.keep, envp.keep, pathC;
+    return r === 0 ? { pid: pidBuf[0] } : r;
+  } finally {
+    l.posix_spawn_file_actions_destroy(fa);
+    l.posix_spawnattr_destroy(attr);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * dt as a library: the pieces behind the programs, for Deno code that wants to
+ * read or control daemontools-style services, or host supervisors itself.
+ *
+ * @example Read a service's status
+ * ```ts
+ * import { describe } from "./mod.ts";
+ * console.log(describe("/service/web")); // "up (pid 1234) 15 seconds"
+ * ```
+ *
+ * @module
+ */
+
+export { decodeStatus, encodeStatus, type Status, STATUS_SIZE } from "./lib/supervise/status.ts";
+export {
+  RESTART_PAUSE_MS,
+  SuperviseError,
+  Supervisor,
+  type SupervisorOptions,
+} from "./lib/supervise/supervisor.ts";
+export {
+  COMMANDS,
+  type ControlFailure,
+  sendControl,
+  supervisorRunning,
+} from "./lib/control/control.ts";
+export { describe, formatStatus } from "./lib/control/svstat.ts";
+export {
+  format as formatTai64n,
+  now as tai64nNow,
+  parse as parseTai64n,
+  type Tai64n,
+} from "./lib/tai64n/codec.ts";

@@ -1,0 +1,254 @@
+/**
+ * Test harness: run dt for real, in temporary directories, and make sure every
+ * process a test started is gone when it ends.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** Project root. */
+export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+/** The entry point. */
+export const CLI = `${ROOT}/cli.ts`;
+/** The launcher that keeps the invoked name. */
+export const LAUNCHER = `${ROOT}/bin/dt`;
+
+/** What a finished command gave. */
+export interface Result {
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: string;
+  stderr: string;
+  out: Uint8Array;
+}
+
+const dec = new TextDecoder();
+
+/** Options for running a command. */
+export interface RunOpts {
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string | Uint8Array;
+  /** argv[0] for the program (runs through `bash -c 'exec -a NAME …'`). */
+  argv0?: string;
+}
+
+/** Runs `dt ARGS…` (deno run cli.ts) to completion. */
+export function dt(args: string[], opts: RunOpts = {}): Promise<Result> {
+  return run(Deno.execPath(), ["run", "-A", "--quiet", "--no-config", CLI, ...args], opts);
+}
+
+/** Runs any program to completion, with optional stdin. */
+export async function run(cmd: string, args: string[], opts: RunOpts = {}): Promise<Result> {
+  let c = cmd, a = args;
+  if (opts.argv0 !== undefined) {
+    c = "bash";
+    a = ["-c", 'n=$1; shift; exec -a "$n" "$@"', "bash", opts.argv0, cmd, ...args];
+  }
+  const child = new Deno.Command(c, {
+    args: a,
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(
+      typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
+    );
+    await w.close();
+  }
+  const r = await child.output();
+  return {
+    code: r.code,
+    signal: r.signal,
+    stdout: dec.decode(r.stdout),
+    stderr: dec.decode(r.stderr),
+    out: r.stdout,
+  };
+}
+
+/** Polls `fn` until it returns a truthy value, or throws after `timeout` ms naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  timeout = 15000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A long-running process started by a test. */
+export interface Proc {
+  pid: number;
+  /** Resolves when it ends. */
+  status: Promise<Deno.CommandStatus>;
+  kill(sig?: Deno.Signal): void;
+  /** stderr collected so far (when piped). */
+  stderr(): string;
+  stdout(): string;
+}
+
+/** A temporary directory and everything started in it, cleaned up by `close()`. */
+export class Sandbox {
+  readonly dir: string;
+  readonly #procs: Proc[] = [];
+
+  constructor(prefix = "dt-test-") {
+    this.dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix }));
+  }
+
+  /** Path inside the sandbox. */
+  path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  /** Writes a file (mode 0755 when `exec`), creating parent dirs. */
+  write(rel: string, text: string, exec = false): string {
+    const p = this.path(rel);
+    Deno.mkdirSync(p.slice(0, p.lastIndexOf("/")), { recursive: true });
+    Deno.writeTextFileSync(p, text);
+    if (exec) Deno.chmodSync(p, 0o755);
+    return p;
+  }
+
+  /** Makes a service directory with a `run` script (body after `#!/bin/sh`). */
+  service(rel: string, run: string, opts: { down?: boolean } = {}): string {
+    this.write(`${rel}/run`, `#!/bin/sh\n${run}\n`, true);
+    if (opts.down) this.write(`${rel}/down`, "");
+    return this.path(rel);
+  }
+
+  /** Starts a long-running command; it is killed (and waited for) at close(). */
+  start(cmd: string, args: string[], opts: RunOpts & { stdio?: "piped" | "null" } = {}): Proc {
+    let c = cmd, a = args;
+    if (opts.argv0 !== undefined) {
+      c = "bash";
+      a = ["-c", 'n=$1; shift; exec -a "$n" "$@"', "bash", opts.argv0, cmd, ...args];
+    }
+    const piped = opts.stdio !== "null";
+    const child = new Deno.Command(c, {
+      args: a,
+      cwd: opts.cwd,
+      env: opts.env,
+      stdin: "null",
+      stdout: piped ? "piped" : "null",
+      stderr: piped ? "piped" : "null",
+    }).spawn();
+    let err = "", outp = "";
+    if (piped) {
+      (async () => {
+        for await (const b of child.stderr) err += dec.decode(b);
+      })().catch(() => {});
+      (async () => {
+        for await (const b of child.stdout) outp += dec.decode(b);
+      })().catch(() => {});
+    }
+    const p: Proc = {
+      pid: child.pid,
+      status: child.status,
+      kill: (sig: Deno.Signal = "SIGTERM") => {
+        try {
+          child.kill(sig);
+        } catch { /* gone */ }
+      },
+      stderr: () => err,
+      stdout: () => outp,
+    };
+    this.#procs.push(p);
+    return p;
+  }
+
+  /** Starts `dt ARGS…` as a long-running process. */
+  startDt(args: string[], opts: RunOpts & { stdio?: "piped" | "null" } = {}): Proc {
+    return this.start(Deno.execPath(), ["run", "-A", "--quiet", "--no-config", CLI, ...args], opts);
+  }
+
+  /**
+   * Stops everything this test started, then fails if any process is still
+   * running with its cwd or command line inside the sandbox (a leak).
+   */
+  async close(): Promise<void> {
+    for (const p of this.#procs) p.kill("SIGKILL");
+    await Promise.all(this.#procs.map((p) => p.status.catch(() => {})));
+    // a process on its way out (an orphaned `sleep 0.1`) gets a moment; one that stays is a leak
+    let leaked = processesUnder(this.dir);
+    const deadline = Date.now() + 1500;
+    while (leaked.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      leaked = processesUnder(this.dir);
+    }
+    for (const pid of leaked) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch { /* gone */ }
+    }
+    try {
+      Deno.removeSync(this.dir, { recursive: true });
+    } catch { /* best effort */ }
+    if (leaked.length) throw new Error(`test leaked processes: ${leaked.join(" ")}`);
+  }
+}
+
+/** Pids whose cwd or command line mention `dir` (zombies excluded). */
+export function processesUnder(dir: string): number[] {
+  const found: number[] = [];
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const pid = Number(e.name);
+    if (pid === Deno.pid) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      let hit = false;
+      try {
+        const cwd = Deno.readLinkSync(`/proc/${pid}/cwd`);
+        hit = cwd === dir || cwd.startsWith(dir + "/");
+      } catch { /* no access */ }
+      if (!hit) hit = Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes(dir);
+      if (hit) found.push(pid);
+    } catch { /* gone */ }
+  }
+  return found;
+}
+
+/** Runs `fn` with a fresh sandbox, always closing it (and failing on leaks). */
+export async function withSandbox(fn: (sb: Sandbox) => Promise<void>): Promise<void> {
+  const sb = new Sandbox();
+  try {
+    await fn(sb);
+  } finally {
+    await sb.close();
+  }
+}
+
+/** True when daemontools' own binaries are installed (they are in CI). */
+export const HAVE_DAEMONTOOLS = (() => {
+  try {
+    return Deno.statSync("/usr/bin/supervise").isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/** A bin dir in the sandbox with every program name linked to the launcher; prepend to PATH. */
+export function linkPrograms(sb: Sandbox, names: string[]): string {
+  const bin = sb.path("bin");
+  Deno.mkdirSync(bin, { recursive: true });
+  for (const n of ["dt", ...names]) Deno.symlinkSync(LAUNCHER, `${bin}/${n}`);
+  return bin;
+}
