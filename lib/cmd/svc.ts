@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { getopt } from "../common/args.ts";
+import { badOptionMessage, getopt } from "../common/args.ts";
 import { errLine } from "../common/output.ts";
 import { sendControl } from "../control/control.ts";
 import { reason } from "../common/errors.ts";
@@ -13,8 +13,11 @@ const HELP =
 
 /** Runs svc; always exits 0 after trying every directory, as daemontools does. */
 export function main(args: string[]): number {
-  const { opts, rest, bad } = getopt(args, "udopchaitkx");
-  if (bad !== undefined) {
+  const parsed = getopt(args, "udopchaitkx");
+  const { opts, rest } = parsed;
+  const complaint = badOptionMessage("svc", parsed);
+  if (complaint !== null) {
+    errLine(complaint);
     errLine(HELP);
     return 100;
   }

@@ -22,6 +22,8 @@ export interface GetoptResult {
   rest: string[];
   /** The first unknown letter or letter missing its argument, if any. */
   bad?: string;
+  /** Why `bad` is bad: an unknown letter, or a letter missing its argument. */
+  badKind?: "illegal" | "missing";
 }
 
 /** Parses `args` against a getopt spec such as `"nNxX"` or `"m:a:"`. */
@@ -38,11 +40,13 @@ export function getopt(args: readonly string[], spec: string): GetoptResult {
     for (let j = 1; j < a.length; j++) {
       const c = a[j];
       const at = spec.indexOf(c);
-      if (c === ":" || at === -1) return { opts, rest: args.slice(i + 1), bad: c };
+      if (c === ":" || at === -1) {
+        return { opts, rest: args.slice(i + 1), bad: c, badKind: "illegal" };
+      }
       if (spec[at + 1] === ":") {
         let arg = a.slice(j + 1);
         if (arg === "") {
-          if (i + 1 >= args.length) return { opts, rest: [], bad: c };
+          if (i + 1 >= args.length) return { opts, rest: [], bad: c, badKind: "missing" };
           arg = args[++i];
         }
         opts.push({ opt: c, arg });
@@ -52,4 +56,12 @@ export function getopt(args: readonly string[], spec: string): GetoptResult {
     }
   }
   return { opts, rest: args.slice(i) };
+}
+
+/** sgetopt's complaint about a bad option (`PROG: illegal option -- Z`), or null when none. */
+export function badOptionMessage(prog: string, r: GetoptResult): string | null {
+  if (r.bad === undefined) return null;
+  return r.badKind === "missing"
+    ? `${prog}: option requires an argument -- ${r.bad}`
+    : `${prog}: illegal option -- ${r.bad}`;
 }

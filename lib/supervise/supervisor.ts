@@ -12,6 +12,7 @@ import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
+import { currentEnv } from "../sys/env.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/stream.ts";
 import type { WaitStatus } from "../sys/wait.ts";
@@ -64,6 +65,7 @@ export class Supervisor {
   readonly dir: string;
   readonly #opts: SupervisorOptions;
   readonly #log: (line: string) => void;
+  readonly #env: readonly string[];
 
   #pid = 0;
   #paused = false;
@@ -86,6 +88,7 @@ export class Supervisor {
     this.dir = dir;
     this.#opts = opts;
     this.#log = opts.log ?? errLine;
+    this.#env = opts.env ?? currentEnv();
     this.done = new Promise((r) => this.#resolveDone = r);
   }
 
@@ -246,7 +249,7 @@ export class Supervisor {
         path: "./run",
         argv: ["./run"],
         cwd: this.dir,
-        env: this.#opts.env,
+        env: this.#env,
         fds: this.#opts.fds ?? [0, 1, 2],
       });
     } catch (e) {

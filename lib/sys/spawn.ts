@@ -35,6 +35,15 @@ const lib = lazyLibc({
 
 const SETPGROUP = 0x02, SETSIGDEF = 0x04, SETSIGMASK = 0x08, SETSID = 0x80;
 
+const envCache = new WeakMap<readonly string[], ReturnType<typeof cstrArray>>();
+
+/** The C form of an environment, built once per array (a supervisor reuses its env). */
+function envArray(env: readonly string[]): ReturnType<typeof cstrArray> {
+  let c = envCache.get(env);
+  if (c === undefined) envCache.set(env, c = cstrArray(env));
+  return c;
+}
+
 /** What to start and how. */
 export interface SpawnOptions {
   /** Program: a path, or a name looked up in the child's PATH. */
@@ -121,7 +130,7 @@ function spawnAt(
     l.posix_spawnattr_setsigdefault(attr, defs);
     l.posix_spawnattr_setflags(attr, flags);
     const argv = cstrArray(opts.argv);
-    const envp = cstrArray(env);
+    const envp = envArray(env);
     const pathC = cstr(path);
     const pidBuf = new Int32Array(1);
     const old = opts.umask === undefined ? -1 : l.umask(opts.umask);
