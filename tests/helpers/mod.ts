@@ -192,6 +192,14 @@ export class Sandbox {
       await new Promise((r) => setTimeout(r, 50));
       leaked = processesUnder(this.dir);
     }
+    const described = leaked.map((pid) => {
+      try {
+        const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ").trim();
+        return `${pid} (${cmd})`;
+      } catch {
+        return String(pid);
+      }
+    });
     for (const pid of leaked) {
       try {
         Deno.kill(pid, "SIGKILL");
@@ -200,7 +208,7 @@ export class Sandbox {
     try {
       Deno.removeSync(this.dir, { recursive: true });
     } catch { /* best effort */ }
-    if (leaked.length) throw new Error(`test leaked processes: ${leaked.join(" ")}`);
+    if (leaked.length) throw new Error(`test leaked processes: ${described.join(", ")}`);
   }
 }
 

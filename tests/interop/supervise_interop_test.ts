@@ -11,7 +11,7 @@ const norm = (s: string) => s.replace(/\d+ seconds/g, "N seconds").replace(/pid 
 Deno.test("interop: daemontools' svc, svstat, svok drive and read dt supervise", async () => {
   await withSandbox(async (sb) => {
     const dir = sb.service("web", RECORDER, { down: true });
-    sb.startDt(["supervise", dir]);
+    const sv = sb.startDt(["supervise", dir]);
     await waitFor("status", () => readStatus(dir));
     assertEquals((await run("svok", [dir])).code, 0);
     assertEquals(norm((await run("svstat", [dir])).stdout), `${dir}: down N seconds\n`);
@@ -31,6 +31,7 @@ Deno.test("interop: daemontools' svc, svstat, svok drive and read dt supervise",
     await run("svc", ["-c", dir]);
     await waitFor("continued", () => procState(pid) !== "T");
     await run("svc", ["-dx", dir]);
+    assertEquals((await sv.status).code, 0);
     await waitFor("supervise gone", async () => (await run("svok", [dir])).code === 100);
   });
 });

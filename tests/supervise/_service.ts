@@ -1,6 +1,7 @@
 /**
  * Helpers for supervise tests: a run script that records its starts and the
- * signals it gets, and readers for what it recorded. It waits in short sleeps so
+ * signals it gets (TERM keeps its default action: it ends the service), and readers for
+ * what it recorded. It waits in short sleeps so
  * that a KILL leaves no long-lived orphan.
  */
 import { decodeStatus, type Status } from "../../lib/supervise/status.ts";
@@ -8,14 +9,13 @@ import type { Sandbox } from "../helpers/mod.ts";
 
 /**
  * A run script that appends its pid and start time to `starts`, logs each
- * trapped signal to `sigs`, and otherwise waits. TERM makes it exit.
+ * trapped signal to `sigs`, and otherwise waits. TERM and KILL end it.
  */
 export const RECORDER = `echo "$$ $(date +%s%N)" >> starts
 trap 'echo HUP >> sigs' HUP
 trap 'echo ALRM >> sigs' ALRM
 trap 'echo INT >> sigs' INT
 trap 'echo USR1 >> sigs' USR1
-trap 'echo TERM >> sigs; kill $s 2>/dev/null; exit 0' TERM
 while :; do sleep 1 & s=$!; wait $s; done`;
 
 /** Reads the status file, or null. */
