@@ -200,6 +200,14 @@ export class Sandbox {
         return String(pid);
       }
     });
+    if (leaked.length && Deno.env.get("DT_TEST_DEBUG")) {
+      for (const f of ["web/starts", "starts"]) {
+        try {
+          console.error(f, Deno.readTextFileSync(this.path(f)));
+        } catch { /* none */ }
+      }
+      for (const p of this.#procs) console.error("stderr of", p.pid, p.stderr());
+    }
     for (const pid of leaked) {
       try {
         Deno.kill(pid, "SIGKILL");
