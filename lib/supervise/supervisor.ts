@@ -64,6 +64,7 @@ export class Supervisor {
   /** The directory as given (used in messages, as daemontools does). */
   readonly dir: string;
   readonly #opts: SupervisorOptions;
+  #fds: readonly (number | null)[];
   readonly #log: (line: string) => void;
   readonly #env: readonly string[];
 
@@ -89,6 +90,7 @@ export class Supervisor {
     this.#opts = opts;
     this.#log = opts.log ?? errLine;
     this.#env = opts.env ?? currentEnv();
+    this.#fds = opts.fds ?? [0, 1, 2];
     this.done = new Promise((r) => this.#resolveDone = r);
   }
 
@@ -250,7 +252,7 @@ export class Supervisor {
         argv: ["./run"],
         cwd: this.dir,
         env: this.#env,
-        fds: this.#opts.fds ?? [0, 1, 2],
+        fds: this.#fds,
       });
     } catch (e) {
       // daemontools' forked child prints this and exits 111; the service is down again
@@ -307,6 +309,11 @@ export class Supervisor {
     } catch (e) {
       this.#log(`supervise: warning: unable to rename ${tmp} to status: ${reason(e)}`);
     }
+  }
+
+  /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
+  setFds(fds: readonly [number, number, number]): void {
+    this.#fds = fds;
   }
 
   /** Sends the service a control command as if written to supervise/control. */

@@ -1,0 +1,224 @@
+/**
+ * svscan's scanner, hosting every supervisor in this process: each directory
+ * entry of the scan directory that is a directory and does not start with `.`
+ * is a service; `S/log`, when it exists, gets its own supervisor and a pipe
+ * from `S`'s stdout that the scanner creates and holds, so either side can
+ * restart without losing what is in it.
+ *
+ * @module
+ */
+import { reason } from "../common/errors.ts";
+import { errLine } from "../common/output.ts";
+import { close, pipe } from "../sys/fd.ts";
+import { SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+
+/** How often daemontools' svscan rescans, in ms. */
+export const SCAN_INTERVAL_MS = 5000;
+
+/** Options for a {@link Scanner}. */
+export interface ScannerOptions {
+  /** Where messages go; default stderr. */
+  log?: (line: string) => void;
+  /** Rescan period in ms; default 5000. */
+  interval?: number;
+  /** Environment for the services; default this process's. */
+  env?: readonly string[];
+}
+
+/** One service as the scanner knows it. */
+export interface ServiceEntry {
+  /** Name in the scan directory (relative path used in messages). */
+  name: string;
+  /** Device and inode: a renamed directory is still the same service. */
+  key: string;
+  /** Supervisor of `name`, null while it is not running. */
+  main: Supervisor | null;
+  /** Supervisor of `name/log`, null while it is not running (or there is no log). */
+  log: Supervisor | null;
+  /** The log pipe `[read, write]` held by the scanner, or null. */
+  pipe: [number, number] | null;
+  /** Seen at the last scan. */
+  active: boolean;
+}
+
+/**
+ * Supervises every service of a directory in this process.
+ *
+ * @example
+ * ```ts
+ * const sc = new Scanner("/service");
+ * sc.start();                 // scan now and every 5 seconds
+ * await sc.shutdown(8000);    // svc -d everything, loggers last
+ * ```
+ */
+export class Scanner {
+  /** The scan directory, as given. */
+  readonly dir: string;
+  readonly #log: (line: string) => void;
+  readonly #interval: number;
+  readonly #env?: readonly string[];
+  readonly #services = new Map<string, ServiceEntry>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopping = false;
+
+  constructor(dir: string, opts: ScannerOptions = {}) {
+    this.dir = dir;
+    this.#log = opts.log ?? errLine;
+    this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
+    this.#env = opts.env;
+  }
+
+  /** The services known now. */
+  get services(): ServiceEntry[] {
+    return [...this.#services.values()];
+  }
+
+  /** Scans now, then every interval. The timer keeps the process alive. */
+  start(): void {
+    this.scan();
+    this.#timer = setInterval(() => this.scan(), this.#interval);
+  }
+
+  /** The path of a service name inside the scan directory. */
+  #path(name: string): string {
+    return this.dir === "." ? name : `${this.dir}/${name}`;
+  }
+
+  /** One pass, as svscan 0.76's doit(): forget what ended and vanished, start what is new or ended. */
+  scan(): void {
+    if (this.#stopping) return;
+    for (const e of this.#services.values()) e.active = false;
+    let names: string[];
+    try {
+      names = [...Deno.readDirSync(this.dir)].map((d) => d.name).sort();
+    } catch (e) {
+      this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(".")) continue;
+      try {
+        this.#startService(name);
+      } catch (e) {
+        // one broken service never stops the others
+        this.#log(`svscan: warning: ${this.#path(name)}: ${reason(e)}`);
+      }
+    }
+    for (const [key, e] of this.#services) {
+      if (e.active || e.main || e.log) continue;
+      if (e.pipe) {
+        close(e.pipe[0]);
+        close(e.pipe[1]);
+      }
+      this.#services.delete(key);
+    }
+  }
+
+  #startService(name: string): void {
+    const fn = this.#path(name);
+    let st: Deno.FileInfo;
+    try {
+      st = Deno.statSync(fn);
+    } catch (e) {
+      this.#log(`svscan: warning: unable to stat ${fn}: ${reason(e)}`);
+      return;
+    }
+    if (!st.isDirectory) return;
+    const key = `${st.dev}:${st.ino}`;
+    let e = this.#services.get(key);
+    if (e === undefined) {
+      e = { name, key, main: null, log: null, pipe: null, active: true };
+      this.#services.set(key, e);
+    }
+    e.name = name;
+    e.active = true;
+    // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
+    if (e.pipe === null && hasLog(fn)) {
+      try {
+        e.pipe = pipe();
+      } catch (err) {
+        this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+        return;
+      }
+      e.main?.setFds([0, e.pipe[1], 2]);
+    }
+    if (e.main === null) {
+      e.main = this.#supervise(fn, e.pipe ? [0, e.pipe[1], 2] : [0, 1, 2], () => {
+        e.main = null;
+      });
+    }
+    if (e.pipe && e.log === null) {
+      e.log = this.#supervise(`${fn}/log`, [e.pipe[0], 1, 2], () => {
+        e.log = null;
+      });
+    }
+  }
+
+  #supervise(dir: string, fds: [number, number, number], onDone: () => void): Supervisor | null {
+    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log });
+    try {
+      sv.start();
+    } catch (e) {
+      if (e instanceof SuperviseError) {
+        this.#log(`supervise: fatal: ${e.message}`);
+        return null;
+      }
+      throw e;
+    }
+    sv.done.then(onDone);
+    return sv;
+  }
+
+  /**
+   * Stops every service as `svc -dx` would, main services first; then lets each
+   * logger drain its pipe (the scanner closes its write end, so the logger sees
+   * EOF) and stops it. Resolves when every supervisor has exited or `graceMs`
+   * has passed; what is still running then gets KILL.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    const deadline = Date.now() + graceMs;
+    const entries = this.services;
+    const mains = entries.flatMap((e) => e.main ? [e.main] : []);
+    for (const sv of mains) sv.control("dx");
+    await waitAll(mains.map((s) => s.done), deadline);
+    for (const sv of mains) if (sv.pid) sv.control("k");
+    await waitAll(mains.map((s) => s.done), Date.now() + 1000);
+    // loggers last: no writer left but the scanner's own end; close it and let them drain
+    const logs = entries.flatMap((e) => e.log ? [e.log] : []);
+    for (const sv of logs) sv.control("x");
+    for (const e of entries) {
+      if (e.pipe) close(e.pipe[1]);
+    }
+    await waitAll(logs.map((s) => s.done), Math.min(deadline, Date.now() + 2000));
+    for (const sv of logs) sv.control("dx");
+    await waitAll(logs.map((s) => s.done), deadline);
+    for (const sv of logs) if (sv.pid) sv.control("k");
+    await waitAll(logs.map((s) => s.done), Date.now() + 1000);
+    for (const e of entries) {
+      if (e.pipe) close(e.pipe[0]);
+      e.pipe = null;
+    }
+  }
+}
+
+/** True when `fn/log` exists (any type, as svscan 0.76 checks with stat). */
+function hasLog(fn: string): boolean {
+  try {
+    return Deno.statSync(`${fn}/log`).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
+  const left = deadline - Date.now();
+  if (left <= 0) return;
+  let t: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all(ps),
+    new Promise<void>((r) => t = setTimeout(r, left)),
+  ]);
+  clearTimeout(t);
+}
