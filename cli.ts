@@ -71,6 +71,8 @@ try {
   Deno.exit(await run());
 } catch (e) {
   if (e instanceof Exit) Deno.exit(e.code);
+  // stdout closed by the reader (`dt svstat … | head -1`): end quietly, as SIGPIPE would
+  if (e instanceof Deno.errors.BrokenPipe) Deno.exit(111);
   errLine(`dt: fatal: internal error: ${(e as Error)?.message ?? e}`);
   if (Deno.env.get("DT_DEBUG")) errLine(String((e as Error)?.stack));
   Deno.exit(111);

@@ -31,3 +31,11 @@ export {
   parse as parseTai64n,
   type Tai64n,
 } from "./lib/tai64n/codec.ts";
+export {
+  SCAN_INTERVAL_MS,
+  Scanner,
+  type ScannerOptions,
+  type ServiceEntry,
+} from "./lib/svscan/scanner.ts";
+/** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
+export * as chain from "./lib/chain/mod.ts";

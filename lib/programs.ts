@@ -32,7 +32,11 @@ export const DAEMONTOOLS: Record<string, () => Promise<ProgramModule>> = {
 };
 
 /** dt's own subcommands (messages say `dt NAME: …`). */
-export const OWN: Record<string, () => Promise<ProgramModule>> = {};
+export const OWN: Record<string, () => Promise<ProgramModule>> = {
+  "install-links": () => import("./cmd/install-links.ts"),
+  "boot-config": () => import("./cmd/boot-config.ts"),
+  init: () => import("./cmd/init.ts"),
+};
 
 /** One line of help per program. */
 export const SUMMARY: Record<string, string> = {
@@ -53,4 +57,7 @@ export const SUMMARY: Record<string, string> = {
   envdir: "envdir DIR CHILD...: set environment variables from DIR's files",
   softlimit: "softlimit OPTS CHILD...: run CHILD with resource limits",
   setlock: "setlock [-nNxX] FILE CHILD...: run CHILD holding a lock on FILE",
+  "install-links": "install-links [--force] [--remove] DIR: link the program names to dt",
+  "boot-config": "boot-config systemd|inittab [DIR]: print how to start svscanboot at boot",
+  init: "init [-cvw] [-r S:R] [-e CODE] [-t SECS] [-S DIR] [--] PROG...: a container's PID 1",
 };

@@ -7,7 +7,7 @@
  */
 import { isErrno, reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
-import { close, O, open } from "../sys/fd.ts";
+import { close, O, open, tryOpen } from "../sys/fd.ts";
 import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
@@ -38,6 +38,15 @@ export class SuperviseError extends Error {
     this.name = "SuperviseError";
   }
 }
+
+/** True when /proc/self/fd resolves held directories (Linux with /proc mounted). */
+const procFd = (() => {
+  try {
+    return Deno.statSync("/proc/self/fd").isDirectory;
+  } catch {
+    return false;
+  }
+})();
 
 /** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
 export const RESTART_PAUSE_MS = 1000;
@@ -78,6 +87,7 @@ export class Supervisor {
   #startTimer: ReturnType<typeof setTimeout> | undefined;
   #lockFd = -1;
   #okFd = -1;
+  #dirFd = -1;
   #control: { close(): void } | undefined;
   #finished = false;
   #resolveDone!: () => void;
@@ -115,6 +125,8 @@ export class Supervisor {
     } catch (e) {
       throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`);
     }
+    // held open, as supervise's cwd: a renamed service directory keeps its supervisor
+    this.#dirFd = procFd ? tryOpen(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC) : -1;
     try {
       Deno.statSync(`${dir}/down`);
       this.#wantUp = false;
@@ -250,7 +262,7 @@ export class Supervisor {
       pid = spawn({
         path: "./run",
         argv: ["./run"],
-        cwd: this.dir,
+        cwd: this.#cwd(),
         env: this.#env,
         fds: this.#fds,
       });
@@ -284,6 +296,21 @@ export class Supervisor {
     if (this.#want && this.#wantUp) this.#tryStart();
   }
 
+  /** Where the directory is now (it may have been renamed since start). */
+  #cwd(): string {
+    if (this.#dirFd < 0) return this.dir;
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${this.#dirFd}`);
+    } catch {
+      return this.dir;
+    }
+  }
+
+  /** A path inside the directory, wherever it is now. */
+  #in(rel: string): string {
+    return this.#dirFd < 0 ? `${this.dir}/${rel}` : `/proc/self/fd/${this.#dirFd}/${rel}`;
+  }
+
   #pidChange(): void {
     this.#when = now();
   }
@@ -299,13 +326,13 @@ export class Supervisor {
     });
     const tmp = `${dir}/supervise/status.new`;
     try {
-      Deno.writeFileSync(tmp, bytes, { mode: 0o644 });
+      Deno.writeFileSync(this.#in("supervise/status.new"), bytes, { mode: 0o644 });
     } catch (e) {
       this.#log(`supervise: warning: unable to open ${tmp}: ${reason(e)}`);
       return;
     }
     try {
-      Deno.renameSync(tmp, `${dir}/supervise/status`);
+      Deno.renameSync(this.#in("supervise/status.new"), this.#in("supervise/status"));
     } catch (e) {
       this.#log(`supervise: warning: unable to rename ${tmp} to status: ${reason(e)}`);
     }
@@ -335,7 +362,8 @@ export class Supervisor {
     this.#control = undefined;
     if (this.#okFd >= 0) close(this.#okFd);
     if (this.#lockFd >= 0) close(this.#lockFd);
-    this.#okFd = this.#lockFd = -1;
+    if (this.#dirFd >= 0) close(this.#dirFd);
+    this.#okFd = this.#lockFd = this.#dirFd = -1;
   }
 
   /**

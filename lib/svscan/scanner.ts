@@ -10,7 +10,9 @@
 import { reason } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
 import { close, pipe } from "../sys/fd.ts";
+import { kill, SIG } from "../sys/signal.ts";
 import { SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+import { strays } from "./strays.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
 export const SCAN_INTERVAL_MS = 5000;
@@ -48,7 +50,7 @@ export interface ServiceEntry {
  * ```ts
  * const sc = new Scanner("/service");
  * sc.start();                 // scan now and every 5 seconds
- * await sc.shutdown(8000);    // svc -d everything, loggers last
+ * await sc.shutdown(8000);    // svc -dx everything, loggers last
  * ```
  */
 export class Scanner {
@@ -170,30 +172,59 @@ export class Scanner {
   }
 
   /**
-   * Stops every service as `svc -dx` would, main services first; then lets each
-   * logger drain its pipe (the scanner closes its write end, so the logger sees
-   * EOF) and stops it. Resolves when every supervisor has exited or `graceMs`
-   * has passed; what is still running then gets KILL.
+   * Stops every service as `svc -dx` would (TERM, then CONT), main services
+   * first; with `strays`, every process below this one that no supervisor owns
+   * (orphans, leftovers of a service) gets TERM and CONT at the same time.
+   * When they are all gone, or `graceMs` has passed, what is left gets KILL.
+   * Then the loggers: the scanner closes its write end of each log pipe, so a
+   * logger reads what is left, sees EOF and ends; one that does not is stopped
+   * as `svc -dx`, and KILLed after the grace (at least one more second).
+   * Resolves when every supervisor has exited.
    */
-  async shutdown(graceMs: number): Promise<void> {
+  async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     const deadline = Date.now() + graceMs;
     const entries = this.services;
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
+    const logs = entries.flatMap((e) => e.log ? [e.log] : []);
+    const keep = new Set(opts.keep ?? []);
+    const owned = () => {
+      const s = new Set(keep);
+      for (const sv of [...mains, ...logs]) if (sv.pid) s.add(sv.pid);
+      return s;
+    };
+    const signalled = new Set<number>();
+    const termStrays = (): number => {
+      if (!opts.strays) return 0;
+      const found = strays(owned());
+      for (const p of found) {
+        if (signalled.has(p)) continue;
+        signalled.add(p);
+        signal(p, SIG.TERM);
+        signal(p, SIG.CONT);
+      }
+      return found.length;
+    };
     for (const sv of mains) sv.control("dx");
-    await waitAll(mains.map((s) => s.done), deadline);
+    termStrays();
+    while (Date.now() < deadline) {
+      const left = termStrays() + mains.filter((sv) => sv.running).length;
+      if (left === 0) break;
+      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    }
     for (const sv of mains) if (sv.pid) sv.control("k");
+    if (opts.strays) { for (const p of strays(owned())) signal(p, SIG.KILL); }
     await waitAll(mains.map((s) => s.done), Date.now() + 1000);
     // loggers last: no writer left but the scanner's own end; close it and let them drain
-    const logs = entries.flatMap((e) => e.log ? [e.log] : []);
     for (const sv of logs) sv.control("x");
     for (const e of entries) {
       if (e.pipe) close(e.pipe[1]);
     }
-    await waitAll(logs.map((s) => s.done), Math.min(deadline, Date.now() + 2000));
+    const logDeadline = Math.max(deadline, Date.now() + 1000);
+    await waitAll(logs.map((s) => s.done), logDeadline);
     for (const sv of logs) sv.control("dx");
-    await waitAll(logs.map((s) => s.done), deadline);
+    await waitAll(logs.map((s) => s.done), Math.max(logDeadline, Date.now() + 1000));
     for (const sv of logs) if (sv.pid) sv.control("k");
     await waitAll(logs.map((s) => s.done), Date.now() + 1000);
     for (const e of entries) {
@@ -201,6 +232,24 @@ export class Scanner {
       e.pipe = null;
     }
   }
+}
+
+/** Options for {@link Scanner.shutdown}. */
+export interface ShutdownOptions {
+  /** Also TERM (then KILL) processes below this one that no supervisor owns (init, subreaper). */
+  strays?: boolean;
+  /** Pids that are not strays although no supervisor owns them (svscanboot's readproctitle). */
+  keep?: readonly number[];
+}
+
+function signal(pid: number, sig: number): void {
+  try {
+    kill(pid, sig);
+  } catch { /* gone, or not ours */ }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** True when `fn/log` exists (any type, as svscan 0.76 checks with stat). */

@@ -10,9 +10,16 @@ export function currentEnv(): string[] {
   return Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`);
 }
 
-/** Looks a variable up in a `NAME=VALUE` list. */
-export function getEnv(env: readonly string[], name: string): string | undefined {
+const dec = new TextDecoder();
+
+/** Looks a variable up in a `NAME=VALUE` list (entries as text or as raw bytes). */
+export function getEnv(env: readonly (string | Uint8Array)[], name: string): string | undefined {
   const prefix = name + "=";
-  for (const e of env) if (e.startsWith(prefix)) return e.slice(prefix.length);
+  for (const e of env) {
+    const s = typeof e === "string" ? e : dec.decode(e.subarray(0, prefix.length));
+    if (s.startsWith(prefix)) {
+      return typeof e === "string" ? s.slice(prefix.length) : dec.decode(e.subarray(prefix.length));
+    }
+  }
   return undefined;
 }

@@ -24,6 +24,17 @@ export function errno(): number {
   return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
 }
 
+/**
+ * A reader of this thread's errno that allocates nothing per call, for code
+ * that runs while memory limits are lowered (between setrlimit and execve).
+ */
+export function errnoReader(): () => number {
+  const p = base().__errno_location();
+  if (p === null) return () => 0;
+  const view = new Deno.UnsafePointerView(p);
+  return () => view.getInt32();
+}
+
 /** Throws a {@link SysError} for `call` if `r` is -1, reading errno; returns `r`. */
 export function check(call: string, r: number, path?: string): number {
   if (r === -1) throw new SysError(call, errno(), path);

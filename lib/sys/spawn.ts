@@ -35,10 +35,10 @@ const lib = lazyLibc({
 
 const SETPGROUP = 0x02, SETSIGDEF = 0x04, SETSIGMASK = 0x08, SETSID = 0x80;
 
-const envCache = new WeakMap<readonly string[], ReturnType<typeof cstrArray>>();
+const envCache = new WeakMap<readonly (string | Uint8Array)[], ReturnType<typeof cstrArray>>();
 
 /** The C form of an environment, built once per array (a supervisor reuses its env). */
-function envArray(env: readonly string[]): ReturnType<typeof cstrArray> {
+function envArray(env: readonly (string | Uint8Array)[]): ReturnType<typeof cstrArray> {
   let c = envCache.get(env);
   if (c === undefined) envCache.set(env, c = cstrArray(env));
   return c;
@@ -48,10 +48,10 @@ function envArray(env: readonly string[]): ReturnType<typeof cstrArray> {
 export interface SpawnOptions {
   /** Program: a path, or a name looked up in the child's PATH. */
   path: string;
-  /** Full argv, argv[0] included. */
-  argv: readonly string[];
-  /** Environment as `NAME=VALUE` strings; default: this process's. */
-  env?: readonly string[];
+  /** Full argv, argv[0] included (text, or raw bytes). */
+  argv: readonly (string | Uint8Array)[];
+  /** Environment as `NAME=VALUE` entries (text, or raw bytes); default: this process's. */
+  env?: readonly (string | Uint8Array)[];
   /** Working directory of the child. */
   cwd?: string;
   /**
@@ -93,7 +93,7 @@ export function spawn(opts: SpawnOptions): number {
 function spawnAt(
   path: string,
   opts: SpawnOptions,
-  env: readonly string[],
+  env: readonly (string | Uint8Array)[],
 ): { pid: number } | number {
   const l = lib();
   const fa = new Uint8Array(80);

@@ -1,0 +1,85 @@
+/**
+ * The environment as daemontools' pathexec builds it: an ordered list of raw
+ * `NAME=VALUE` entries, changed by a list of additions and removals. Pure.
+ *
+ * @module
+ */
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const EQ = 0x3d;
+
+/** Splits the raw contents of `/proc/PID/environ` (NUL-separated) into entries. */
+export function parseEnviron(raw: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === 0) {
+      if (i > start) out.push(raw.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < raw.length) out.push(raw.slice(start));
+  return out;
+}
+
+/**
+ * One change for {@link mergeEnv}: `NAME=VALUE` sets, a bare `NAME` removes
+ * (pathexec_env). The name ends at the first `=`, so a file named `A=B` in an
+ * envdir sets `A` to `B=…`.
+ */
+export function envChange(name: string, value: Uint8Array | string | null): Uint8Array {
+  const n = enc.encode(name);
+  if (value === null) return n;
+  const v = typeof value === "string" ? enc.encode(value) : value;
+  const out = new Uint8Array(n.length + 1 + v.length);
+  out.set(n);
+  out[n.length] = EQ;
+  out.set(v, n.length + 1);
+  return out;
+}
+
+/**
+ * pathexec's merge: for each change in order, the first entry with the same
+ * name is removed (the last entry moves into its place), then a change with
+ * an `=` is appended. The resulting order is the one daemontools produces.
+ *
+ * @example
+ * ```ts
+ * // [X1, X2, X3] minus X1 gives [X3, X2]
+ * ```
+ */
+export function mergeEnv(
+  environ: readonly Uint8Array[],
+  changes: readonly Uint8Array[],
+): Uint8Array[] {
+  const e = environ.slice();
+  for (const p of changes) {
+    let split = p.indexOf(EQ);
+    if (split === -1) split = p.length;
+    for (let t = 0; t < e.length; t++) {
+      if (sameName(e[t], p, split)) {
+        const last = e.pop()!;
+        if (t < e.length) e[t] = last;
+        break;
+      }
+    }
+    if (split < p.length) e.push(p);
+  }
+  return e;
+}
+
+function sameName(entry: Uint8Array, change: Uint8Array, split: number): boolean {
+  if (entry.length <= split || entry[split] !== EQ) return false;
+  for (let i = 0; i < split; i++) if (entry[i] !== change[i]) return false;
+  return true;
+}
+
+/** The value of `name` in an entry list (first match), as text. */
+export function envGet(env: readonly Uint8Array[], name: string): string | undefined {
+  const n = enc.encode(name);
+  for (const e of env) {
+    if (sameName(e, n, n.length)) return dec.decode(e.subarray(n.length + 1));
+  }
+  return undefined;
+}

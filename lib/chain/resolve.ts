@@ -1,0 +1,111 @@
+/**
+ * Deciding whether the next program of a chain is dt itself, so that it can
+ * be applied in this process instead of paying for another runtime start.
+ *
+ * A name counts as dt when the file that pathexec would run for it — the
+ * first executable candidate in PATH, or the path itself when it has a slash —
+ * is, after following symlinks, dt's launcher (`bin/dt` beside this checkout,
+ * or the one that started this process) or, in a `deno compile`d dt, the
+ * running executable.
+ *
+ * @module
+ */
+import { candidates } from "../sys/path_search.ts";
+import { selfExecutable } from "../common/self.ts";
+import { DAEMONTOOLS, OWN } from "../programs.ts";
+import { type ChainProgram, isChainProgram } from "./programs.ts";
+
+/** A next step that runs in this process. */
+export interface InProcess {
+  /** The chain program. */
+  prog: ChainProgram;
+  /** Its arguments (without the program name). */
+  args: string[];
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf("/") + 1);
+}
+
+/**
+ * What dt would run for `argv` (cli.ts's dispatch: the name it is started
+ * under if that is a program, else the first argument) when that is a chain
+ * program; null otherwise. Pure.
+ *
+ * @example
+ * ```ts
+ * dispatchChain(["/usr/local/bin/setuidgid", "app", "x"]); // { prog: "setuidgid", args: ["app", "x"] }
+ * dispatchChain(["dt", "softlimit", "-o", "9", "x"]);       // { prog: "softlimit", args: [...] }
+ * dispatchChain(["dt", "svstat", "/service/x"]);            // null
+ * ```
+ */
+export function dispatchChain(argv: readonly string[]): InProcess | null {
+  const name = basename(argv[0] ?? "");
+  if (isChainProgram(name)) return { prog: name, args: argv.slice(1) };
+  if (name in DAEMONTOOLS || name in OWN) return null;
+  if (isChainProgram(argv[1])) return { prog: argv[1], args: argv.slice(2) };
+  return null;
+}
+
+let selfCache: string[] | undefined;
+
+/**
+ * Real paths that are "dt": the launcher that started this process (or a
+ * compiled dt), and, when running from a checkout, its `bin/dt`.
+ */
+export function selfPaths(): string[] {
+  if (selfCache !== undefined) return selfCache;
+  const candidates = [selfExecutable()];
+  // from a checkout (not a bundle): bin/dt beside lib/
+  if (import.meta.url.endsWith("/lib/chain/resolve.ts")) {
+    candidates.push(new URL("../../bin/dt", import.meta.url).pathname);
+  }
+  const found = new Set<string>();
+  for (const p of candidates) {
+    if (p === null) continue;
+    try {
+      found.add(Deno.realPathSync(p));
+    } catch {
+      // not there
+    }
+  }
+  return selfCache = [...found];
+}
+
+/**
+ * The file pathexec would execute for `prog` under `pathVar` (first candidate
+ * that is an executable regular file; the search stops, as execve's would, at
+ * an error other than "not found", "access denied" or "is a directory").
+ */
+export function whichExec(prog: string, pathVar: string | undefined): string | null {
+  for (const c of candidates(prog, pathVar)) {
+    let st: Deno.FileInfo;
+    try {
+      st = Deno.statSync(c);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "ENOENT" || code === "EACCES" || code === "EPERM") continue;
+      return null;
+    }
+    if (st.isFile && ((st.mode ?? 0) & 0o111) !== 0) return c;
+  }
+  return null;
+}
+
+/** The in-process step for `argv` when it names dt and a chain program; else null. */
+export function nextInProcess(
+  argv: readonly string[],
+  pathVar: string | undefined,
+): InProcess | null {
+  const step = dispatchChain(argv);
+  if (step === null) return null;
+  const file = whichExec(argv[0], pathVar);
+  if (file === null) return null;
+  let real: string;
+  try {
+    real = Deno.realPathSync(file);
+  } catch {
+    return null;
+  }
+  return selfPaths().includes(real) ? step : null;
+}

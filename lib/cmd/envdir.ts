@@ -1,0 +1,12 @@
+/**
+ * `envdir`: daemontools' envdir. Its chain is run by lib/chain: later dt chain
+ * programs are applied in this process and only the final program is exec'd.
+ *
+ * @module
+ */
+import { runChain } from "../chain/run.ts";
+
+/** Runs envdir with `args` (after the program name). */
+export function main(args: string[]): Promise<number> {
+  return runChain("envdir", args);
+}

@@ -1,0 +1,69 @@
+/**
+ * `dt init [OPTIONS] [--] PROG ARGS...`: a container's entry point. Runs PROG
+ * as its child, passes signals on, reaps every orphan, and ends in order;
+ * exits with PROG's status. See docs/containers.md.
+ *
+ * @module
+ */
+import { errLine, out } from "../common/output.ts";
+import { VERSION } from "../version.ts";
+import { parseInitArgs } from "../init/args.ts";
+import { rawTail } from "../init/raw_args.ts";
+import { runInit } from "../init/runner.ts";
+import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../init/grace.ts";
+import { startingEnv } from "../chain/run.ts";
+
+const SYNOPSIS = "dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR] [--] PROG [ARG...]";
+
+const HELP = `usage: ${SYNOPSIS}
+       dt init [-vw] [-t SECONDS] -S DIR
+
+Runs PROG as its child, as a container's PID 1 (or, elsewhere, as a child
+subreaper): passes signals on, reaps orphans, and exits with PROG's status
+(128+N when PROG was killed by signal N).
+
+  -c, --single-child     signal PROG alone, not its whole process group
+  -r, --rewrite S:R      forward signal S as R (numbers or names; R=0 drops S)
+  -e, --exit-ok CODE     PROG's status CODE makes dt exit 0 (repeatable)
+  -t, --grace SECONDS    time between TERM and KILL at the end
+                         (default: $DT_KILL_GRACE, else ${DEFAULT_GRACE_SECONDS})
+  -S, --services DIR     run the service tree DIR (as svscan) before PROG,
+                         stop it after PROG; with no PROG, just run it
+  -v, --verbose          say what dt does
+  -w, --warn-reaped      print each orphan dt reaps
+  -h, --help             this text
+  -V, --version          dt's version
+
+TERM or INT: forwarded; then PROG, the services and every other process get
+the grace period to exit before KILL. When PROG exits on its own, what is
+left gets TERM, the grace period, then KILL.
+`;
+
+/** Runs `dt init`. */
+export async function main(args: string[]): Promise<number> {
+  const parsed = parseInitArgs(args);
+  if (!parsed.ok) {
+    errLine(`dt init: fatal: ${parsed.error}`);
+    errLine(`dt init: usage: ${SYNOPSIS}`);
+    return 100;
+  }
+  const opts = parsed.opts;
+  if (opts.help) {
+    out(HELP);
+    return 0;
+  }
+  if (opts.version) {
+    out(`dt init ${VERSION}\n`);
+    return 0;
+  }
+  if (opts.prog.length === 0 && opts.services === null) {
+    errLine(`dt init: usage: ${SYNOPSIS}`);
+    return 100;
+  }
+  return await runInit({
+    opts,
+    graceMs: opts.graceMs ?? graceFromEnv(),
+    argv: rawTail(opts.prog),
+    env: startingEnv(),
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * `dt install-links [--force] [--remove] DIR`: symlinks named svc, svstat,
+ * multilog, setuidgid, … in DIR, pointing at dt.
+ *
+ * @module
+ */
+import { errLine, fatal, out, usage } from "../common/output.ts";
+import { selfExecutable } from "../common/self.ts";
+import { installLinks, removeLinks } from "../own/install_links.ts";
+
+const PROG = "dt install-links";
+
+/** Runs install-links. */
+export function main(args: string[]): number {
+  let force = false, remove = false;
+  const rest: string[] = [];
+  for (const a of args) {
+    if (a === "--force" || a === "-f") force = true;
+    else if (a === "--remove" || a === "-r") remove = true;
+    else if (a.startsWith("-")) usage(PROG, "[--force] [--remove] DIR");
+    else rest.push(a);
+  }
+  if (rest.length !== 1) usage(PROG, "[--force] [--remove] DIR");
+  const dir = rest[0];
+  const exe = selfExecutable();
+  if (exe === null) {
+    fatal(
+      PROG,
+      111,
+      "unable to find dt's executable: run dt through its launcher (bin/dt, dist/dt)",
+    );
+  }
+  let results;
+  try {
+    results = remove ? removeLinks(dir, exe) : installLinks(dir, exe, force);
+  } catch (e) {
+    fatal(PROG, 111, `unable to change ${dir}: `, e);
+  }
+  let refused = 0;
+  for (const r of results) {
+    if (r.action === "refused") {
+      refused++;
+      errLine(`${PROG}: warning: ${dir}/${r.name}: ${r.why}`);
+    } else if (r.action !== "absent") out(`${dir}/${r.name}: ${r.action}\n`);
+  }
+  return refused ? 111 : 0;
+}

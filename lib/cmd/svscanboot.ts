@@ -1,0 +1,86 @@
+/**
+ * `svscanboot [DIR]`: daemontools 0.76's boot script as one program. With
+ * DIR (default `/service`):
+ *
+ * 1. stdin from /dev/null; `svc -dx DIR/* DIR/*\/log` (a supervisor left by an
+ *    earlier run lets go of its service);
+ * 2. a pipe read by `readproctitle service errors: ....` (400 dots), a dt child
+ *    process, becomes this process's stdout and stderr, so the latest errors
+ *    show up in `ps`;
+ * 3. svscan runs in this process on DIR, with the environment reduced to
+ *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
+ *
+ * @module
+ */
+import { fatal, warn } from "../common/output.ts";
+import { selfArgv } from "../common/self.ts";
+import { sendControl } from "../control/control.ts";
+import { close, dup2, O, open, pipe } from "../sys/fd.ts";
+import { spawn } from "../sys/spawn.ts";
+import { watchChild } from "../sys/reaper.ts";
+import { serve } from "../svscan/serve.ts";
+
+/** daemontools' svscanboot PATH. */
+export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
+  "/usr/X11R6/bin";
+
+/** readproctitle's arguments as svscanboot gives them. */
+export const TITLE_ARGS = ["service", "errors:", ".".repeat(400)];
+
+/** Sends `dx` to every service of dir and its log, as `svc -dx DIR/* DIR/*\/log`, quietly. */
+function releaseOld(dir: string): void {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => !n.startsWith("."));
+  } catch {
+    return;
+  }
+  for (const n of names.sort()) {
+    sendControl(`${dir}/${n}`, "dx");
+    sendControl(`${dir}/${n}/log`, "dx");
+  }
+}
+
+/** Starts readproctitle on a pipe that becomes fds 1 and 2; returns its pid. */
+function startReadproctitle(env: readonly string[]): number {
+  const [r, w] = pipe();
+  let pid: number;
+  const devnull = open("/dev/null", O.RDWR | O.CLOEXEC);
+  try {
+    // the same dt again, as another program: `deno run … cli.ts` or the bundle, or the binary
+    const argv = [...selfArgv("readproctitle"), ...TITLE_ARGS];
+    pid = spawn({ path: argv[0], argv, env, fds: [r, devnull, devnull] });
+  } catch (e) {
+    close(r);
+    close(w);
+    close(devnull);
+    throw e;
+  }
+  watchChild(pid, () => {});
+  dup2(devnull, 0);
+  dup2(w, 1);
+  dup2(w, 2);
+  close(r);
+  close(w);
+  close(devnull);
+  return pid;
+}
+
+/** Runs svscan on DIR with its errors in readproctitle's title, until TERM or INT. */
+export async function main(args: string[]): Promise<number> {
+  const dir = args[0] ?? "/service";
+  const env = [`PATH=${BOOT_PATH}`];
+  releaseOld(dir);
+  const keep: number[] = [];
+  try {
+    keep.push(startReadproctitle(env));
+  } catch (e) {
+    warn("svscanboot", "unable to start readproctitle: ", e);
+  }
+  try {
+    Deno.chdir(dir);
+  } catch (e) {
+    fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
+  }
+  return await serve(".", { reaping: Deno.pid === 1, env, keep });
+}

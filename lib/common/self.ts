@@ -1,0 +1,29 @@
+/**
+ * How dt finds itself: the executable to link program names to, and the argv
+ * that runs dt again as another program. Works the same under `deno run`
+ * (cli.ts or the bundled dist/dt.js) and as a `deno compile` binary.
+ *
+ * @module
+ */
+
+/** True when running as a `deno compile` binary. */
+export function isCompiled(): boolean {
+  return Deno.build.standalone === true;
+}
+
+/**
+ * The file users run as dt: the launcher (which exports `DT_LAUNCHER`), or the
+ * compiled binary. Null when dt was started with `deno run` directly.
+ */
+export function selfExecutable(): string | null {
+  if (isCompiled()) return Deno.execPath();
+  const l = Deno.env.get("DT_LAUNCHER");
+  return l === undefined || l === "" ? null : l;
+}
+
+/** The argv that starts dt as `prog` (no dependence on how this process was started). */
+export function selfArgv(prog: string): string[] {
+  if (isCompiled()) return [Deno.execPath(), prog];
+  const main = new URL(Deno.mainModule).pathname;
+  return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", main, prog];
+}

@@ -1,0 +1,172 @@
+/**
+ * `dt init`'s command line, parsed without side effects. Options end at `--`
+ * or at the first argument that is not an option (so `dt init ls -l` runs
+ * `ls -l`), as with tini and dumb-init under POSIXLY_CORRECT.
+ *
+ * @example
+ * ```ts
+ * parseInitArgs(["-c", "-r", "15:3", "--", "app", "-x"]);
+ * // { ok: true, opts: { singleChild: true, rewrites: Map {15 => 3}, prog: ["app", "-x"], … } }
+ * ```
+ *
+ * @module
+ */
+import { parseGrace } from "./grace.ts";
+import { SIG } from "../sys/signal.ts";
+
+/** What `dt init` was asked to do. */
+export interface InitOptions {
+  /** `-c`: signal PROG alone, not its process group, and keep it in dt's session. */
+  singleChild: boolean;
+  /** `-r S:R`: signal S is forwarded as R (0: dropped). */
+  rewrites: Map<number, number>;
+  /** `-e CODE`: PROG exiting with CODE (or 128+N for signal N) makes dt exit 0. */
+  okCodes: Set<number>;
+  /** `-t SECONDS` in ms, or null for the environment's / the default. */
+  graceMs: number | null;
+  /** `-S DIR`: the service tree to run beside PROG. */
+  services: string | null;
+  /** `-v`: say what dt does (subreaper, services, the end). */
+  verbose: boolean;
+  /** `-w`: print each reaped orphan. */
+  warnReaped: boolean;
+  help: boolean;
+  version: boolean;
+  /** PROG and its arguments (empty: none given). */
+  prog: string[];
+}
+
+/** The parse result: options, or the reason for a usage error. */
+export type ParsedInit = { ok: true; opts: InitOptions } | { ok: false; error: string };
+
+/** Options that take a value, by short and long name. */
+const VALUED: Record<string, string> = {
+  r: "rewrite",
+  e: "exit-ok",
+  t: "grace",
+  S: "services",
+};
+const FLAGS: Record<string, string> = {
+  c: "single-child",
+  v: "verbose",
+  w: "warn-reaped",
+  h: "help",
+  V: "version",
+};
+const LONG_TO_SHORT: Record<string, string> = Object.fromEntries(
+  [...Object.entries(VALUED), ...Object.entries(FLAGS)].map(([s, l]) => [l, s]),
+);
+
+/** A signal given as a number (`15`) or a name (`TERM`, `SIGTERM`); null when unknown. */
+export function parseSignal(text: string, allowZero: boolean): number | null {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    if (n === 0) return allowZero ? 0 : null;
+    return n >= 1 && n <= 31 ? n : null;
+  }
+  const name = text.toUpperCase().replace(/^SIG/, "");
+  return SIG[name] ?? null;
+}
+
+/** Parses `dt init`'s arguments (those after `init`). */
+export function parseInitArgs(args: readonly string[]): ParsedInit {
+  const opts: InitOptions = {
+    singleChild: false,
+    rewrites: new Map(),
+    okCodes: new Set(),
+    graceMs: null,
+    services: null,
+    verbose: false,
+    warnReaped: false,
+    help: false,
+    version: false,
+    prog: [],
+  };
+  let i = 0;
+  const apply = (short: string, value: string | undefined): string | null => {
+    switch (short) {
+      case "c":
+        opts.singleChild = true;
+        return null;
+      case "v":
+        opts.verbose = true;
+        return null;
+      case "w":
+        opts.warnReaped = true;
+        return null;
+      case "h":
+        opts.help = true;
+        return null;
+      case "V":
+        opts.version = true;
+        return null;
+      case "r": {
+        const m = /^([^:]+):([^:]+)$/.exec(value!);
+        const from = m ? parseSignal(m[1], false) : null;
+        const to = m ? parseSignal(m[2], true) : null;
+        if (from === null || to === null) return `bad signal rewrite: ${value} (want S:R)`;
+        opts.rewrites.set(from, to);
+        return null;
+      }
+      case "e": {
+        if (!/^\d+$/.test(value!) || Number(value) > 255) return `bad exit code: ${value}`;
+        opts.okCodes.add(Number(value));
+        return null;
+      }
+      case "t": {
+        const g = parseGrace(value!);
+        if (g === null) return `bad grace period: ${value} (want seconds)`;
+        opts.graceMs = g;
+        return null;
+      }
+      case "S":
+        if (value === "") return "empty service directory";
+        opts.services = value!;
+        return null;
+    }
+    return `unknown option: ${short}`;
+  };
+  while (i < args.length) {
+    const a = args[i];
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      const short = LONG_TO_SHORT[name];
+      if (short === undefined) return { ok: false, error: `unknown option: ${a}` };
+      let value: string | undefined;
+      if (short in VALUED) {
+        if (eq !== -1) value = a.slice(eq + 1);
+        else if (i + 1 < args.length) value = args[++i];
+        else return { ok: false, error: `option ${a} needs a value` };
+      } else if (eq !== -1) return { ok: false, error: `option --${name} takes no value` };
+      const err = apply(short, value);
+      if (err !== null) return { ok: false, error: err };
+      i++;
+      continue;
+    }
+    if (a.length < 2 || !a.startsWith("-")) break;
+    // a cluster of short options: -cvw, -r15:3, -t 2
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (c in VALUED) {
+        let value = a.slice(j + 1);
+        if (value === "") {
+          if (i + 1 >= args.length) return { ok: false, error: `option -${c} needs a value` };
+          value = args[++i];
+        }
+        const err = apply(c, value);
+        if (err !== null) return { ok: false, error: err };
+        break;
+      }
+      if (!(c in FLAGS)) return { ok: false, error: `unknown option: -${c}` };
+      apply(c, undefined);
+    }
+    i++;
+  }
+  opts.prog = args.slice(i);
+  return { ok: true, opts };
+}

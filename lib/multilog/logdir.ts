@@ -1,0 +1,404 @@
+/**
+ * One log directory, kept exactly as daemontools 0.76 keeps it: `lock`
+ * (flock), `current` (mode 0644 while written, 0744 = finished),
+ * `previous`/`processed`/`state`/`newstate` around a processor, rotated
+ * files `@<tai64n>.s` (or `.u` when possibly incomplete after a crash), and
+ * at most `num` log files. Every step that can fail for a while warns and
+ * retries, as multilog does; steps run in multilog's order, so a crash at
+ * any moment leaves a directory that the next start recovers.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { lockFile } from "../sys/lock.ts";
+import { spawn } from "../sys/spawn.ts";
+import { waitChild } from "../sys/reaper.ts";
+import { close as closeFd, O, open as openFd, writeSome } from "../sys/fd.ts";
+import { fsync, fsyncAsync, startWriteback } from "../sys/fsync.ts";
+import { SysError } from "../common/errors.ts";
+import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
+import type { DirSpec } from "./script.ts";
+import { MultilogError } from "./errors.ts";
+import { reason } from "../common/errors.ts";
+import {
+  type FileContext,
+  isMissing,
+  makeDir,
+  openAppend,
+  openTrunc,
+  own,
+  retry,
+  sleep,
+} from "./files.ts";
+
+const dec = new TextDecoder();
+
+/** Start the write-back of `current` after this many bytes (a rotation's fsync is then short). */
+const WRITEBACK_STEP = 1 << 20;
+
+/** A log directory opened by the engine. */
+export class LogDir {
+  /** The script's spelling, used in messages. */
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+  readonly #spec: DirSpec;
+  readonly #ctx: FileContext;
+  readonly #stamper = new Stamper();
+  #current = -1;
+  #unsynced = 0;
+  #lockFd = -1;
+
+  constructor(spec: DirSpec, base: string, ctx: FileContext) {
+    this.#spec = spec;
+    this.name = spec.path;
+    this.path = spec.path.startsWith("/") ? spec.path : join(base, spec.path);
+    this.#ctx = ctx;
+  }
+
+  #p(file: string): string {
+    return join(this.path, file);
+  }
+
+  /**
+   * multilog's `restart`: makes and locks the directory and recovers what a
+   * previous run left. Returns the size of `current` (multilog's `bytes`).
+   * Throws {@link MultilogError} when the directory cannot be used.
+   */
+  async open(): Promise<number> {
+    const n = this.name;
+    makeDir(this.#ctx, this.path);
+    try {
+      const st = Deno.statSync(this.path);
+      if (!st.isDirectory) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+      Deno.readDirSync(this.path)[Symbol.iterator]().next();
+    } catch (e) {
+      throw MultilogError.of(`unable to open directory ${n}: `, e);
+    }
+    try {
+      this.#lockFd = lockFile(this.#p("lock"));
+      own(this.#ctx, this.#p("lock"));
+    } catch (e) {
+      this.close();
+      throw MultilogError.of(`unable to lock directory ${n}: `, e);
+    }
+    try {
+      return await this.#recover();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  async #recover(): Promise<number> {
+    const n = this.name;
+    let st: Deno.FileInfo | null = null;
+    try {
+      st = Deno.statSync(this.#p("current"));
+    } catch (e) {
+      if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/current: `, e);
+    }
+    if (st !== null && (st.mode! & 0o100)) {
+      // finished cleanly: carry on appending to it
+      this.#current = this.#fatal(
+        `unable to append to ${n}/current: `,
+        () => openAppend(this.#ctx, this.#p("current")),
+      );
+      this.#fatal(
+        `unable to set mode of ${n}/current: `,
+        () => Deno.chmodSync(this.#p("current"), 0o644),
+      );
+      return st.size;
+    }
+    this.#unlinkQuiet("state");
+    this.#unlinkQuiet("newstate");
+    let processed = false;
+    try {
+      processed = (Deno.statSync(this.#p("processed")).mode! & 0o100) !== 0;
+    } catch (e) {
+      if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/processed: `, e);
+    }
+    if (processed) {
+      this.#unlinkQuiet("previous");
+      await this.#finish("processed", "s");
+    } else {
+      this.#unlinkQuiet("processed");
+      await this.#finish("previous", "u");
+    }
+    await this.#finish("current", "u");
+    this.#fatal(
+      `unable to write to ${n}/state: `,
+      () => closeFd(openTrunc(this.#ctx, this.#p("state"))),
+    );
+    this.#current = this.#fatal(
+      `unable to write to ${n}/current: `,
+      () => openAppend(this.#ctx, this.#p("current")),
+    );
+    this.#fatal(
+      `unable to set mode of ${n}/current: `,
+      () => Deno.chmodSync(this.#p("current"), 0o644),
+    );
+    return 0;
+  }
+
+  #fatal<T>(what: string, step: () => T): T {
+    try {
+      return step();
+    } catch (e) {
+      throw MultilogError.of(what, e);
+    }
+  }
+
+  #unlinkQuiet(file: string): void {
+    try {
+      Deno.removeSync(this.#p(file));
+    } catch { /* as unlink() with the result ignored */ }
+  }
+
+  /**
+   * Appends as much of `bytes` to `current` as goes without trouble, at
+   * once; returns how much that was (the rest is for {@link write}).
+   */
+  writeNow(bytes: Uint8Array<ArrayBuffer>): number {
+    let off = 0;
+    while (off < bytes.length) {
+      const w = writeSome(this.#current, off === 0 ? bytes : bytes.subarray(off));
+      if (w > 0) off += w;
+      else if (w !== -4) break;
+    }
+    this.#written(off);
+    return off;
+  }
+
+  /**
+   * Appends `bytes` to `current`, warning and pausing while that fails, and
+   * starts their write-back to disk.
+   */
+  async write(bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+    let off = 0;
+    const fd = this.#current;
+    while (off < bytes.length) {
+      const w = writeSome(fd, off === 0 ? bytes : bytes.subarray(off));
+      if (w > 0) off += w;
+      else if (w !== -4) {
+        this.#ctx.warn(
+          `unable to write to ${this.name}/current, pausing: ${reason(new SysError("write", -w))}`,
+        );
+        await sleep(this.#ctx.pauseMs);
+      }
+    }
+    this.#written(bytes.length);
+  }
+
+  /** Starts the write-back of `current` every {@link WRITEBACK_STEP} bytes. */
+  #written(n: number): void {
+    this.#unsynced += n;
+    if (this.#unsynced >= WRITEBACK_STEP) {
+      this.#unsynced = 0;
+      startWriteback(this.#current);
+    }
+  }
+
+  /** multilog's `fullcurrent`: `current` is done; rotate it (and run the processor). */
+  async rotate(): Promise<void> {
+    const n = this.name, ctx = this.#ctx, cur = this.#current;
+    await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(cur));
+    closeFd(cur);
+    this.#current = -1;
+    await retry(
+      ctx,
+      `unable to rename current to previous in directory ${n}, pausing: `,
+      () => Deno.renameSync(this.#p("current"), this.#p("previous")),
+    );
+    this.#current = await retry(
+      ctx,
+      `unable to create ${n}/current, pausing: `,
+      () => openAppend(ctx, this.#p("current")),
+    );
+    await retry(
+      ctx,
+      `unable to set mode of ${n}/current, pausing: `,
+      () => Deno.chmodSync(this.#p("current"), 0o644),
+    );
+    await retry(
+      ctx,
+      `unable to set mode of ${n}/previous, pausing: `,
+      () => Deno.chmodSync(this.#p("previous"), 0o744),
+    );
+    if (this.#spec.processor === null) {
+      await this.#finish("previous", "s");
+      return;
+    }
+    await this.#runProcessor(this.#spec.processor);
+    await this.#syncClose("processed", 0o744);
+    await this.#syncClose("newstate", null);
+    await retry(
+      ctx,
+      `unable to remove ${n}/previous, pausing: `,
+      () => Deno.removeSync(this.#p("previous")),
+    );
+    await retry(
+      ctx,
+      `unable to rename newstate to state in directory ${n}, pausing: `,
+      () => Deno.renameSync(this.#p("newstate"), this.#p("state")),
+    );
+    await this.#finish("processed", "s");
+  }
+
+  async #syncClose(file: string, mode: number | null): Promise<void> {
+    const n = this.name, ctx = this.#ctx;
+    const fd = await retry(
+      ctx,
+      `unable to create ${n}/${file}, pausing: `,
+      () => openAppend(ctx, this.#p(file)),
+    );
+    try {
+      await retry(ctx, `unable to write ${n}/${file} to disk, pausing: `, () => fsync(fd));
+      if (mode !== null) {
+        await retry(
+          ctx,
+          `unable to set mode of ${n}/${file}, pausing: `,
+          () => Deno.chmodSync(this.#p(file), mode),
+        );
+      }
+    } finally {
+      closeFd(fd);
+    }
+  }
+
+  /**
+   * Runs the processor: `sh -c PROCESSOR` in the directory, with `previous`
+   * on fd 0, `processed` on fd 1, `state` on fd 4 and `newstate` on fd 5,
+   * until it exits 0.
+   */
+  async #runProcessor(processor: string): Promise<void> {
+    const n = this.name;
+    for (;;) {
+      const fds: number[] = [];
+      let pid = -1;
+      try {
+        fds.push(openFd(this.#p("previous"), O.RDONLY | O.CLOEXEC));
+        fds.push(openFd(this.#p("processed"), O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC, 0o644));
+        own(this.#ctx, this.#p("processed"));
+        fds.push(openFd(this.#p("state"), O.RDONLY | O.CLOEXEC));
+        fds.push(openFd(this.#p("newstate"), O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC, 0o644));
+        own(this.#ctx, this.#p("newstate"));
+        pid = spawn({
+          path: "/bin/sh",
+          argv: ["sh", "-c", processor],
+          cwd: this.path,
+          fds: [fds[0], fds[1], 2, null, fds[2], fds[3]],
+        });
+      } catch (e) {
+        this.#ctx.warn(`unable to run ${processor} in ${n}, pausing: ${reason(e)}`);
+      } finally {
+        for (const fd of fds) closeFd(fd);
+      }
+      if (pid !== -1) {
+        const st = await waitChild(pid);
+        if (st.code === 0) return;
+        if (st.code === null) this.#ctx.warn(`processor crashed in ${n}, pausing`);
+        else this.#ctx.warn(`processor failed in ${n}, pausing`);
+      }
+      await sleep(this.#ctx.pauseMs);
+    }
+  }
+
+  /**
+   * multilog's `finish`: gives `file` a name `@<now>.<code>` (unless it has
+   * one already), removes the old name, then removes the oldest log files
+   * until fewer than `num` are left.
+   */
+  async #finish(file: string, code: string): Promise<void> {
+    const n = this.name, ctx = this.#ctx;
+    let st: Deno.FileInfo | null = null;
+    while (st === null) {
+      try {
+        st = Deno.statSync(this.#p(file));
+      } catch (e) {
+        if (isMissing(e)) return;
+        ctx.warn(`unable to stat ${n}/${file}, pausing: ${reason(e)}`);
+        await sleep(ctx.pauseMs);
+      }
+    }
+    if (st.nlink === 1) {
+      const name = new Uint8Array(STAMP_LEN + 2);
+      for (;;) {
+        this.#stamper.write(name, 0);
+        name[STAMP_LEN] = 46; // .
+        name[STAMP_LEN + 1] = code.charCodeAt(0);
+        const fn = dec.decode(name);
+        try {
+          Deno.linkSync(this.#p(file), this.#p(fn));
+          break;
+        } catch (e) {
+          ctx.warn(`unable to link to ${n}/${fn}, pausing: ${reason(e)}`);
+          await sleep(ctx.pauseMs);
+        }
+      }
+    }
+    await retry(
+      ctx,
+      `unable to remove ${n}/${file}, pausing: `,
+      () => Deno.removeSync(this.#p(file)),
+    );
+    for (;;) {
+      let fit: boolean;
+      try {
+        fit = this.#filesFit();
+      } catch (e) {
+        ctx.warn(`unable to read ${n}, pausing: ${reason(e)}`);
+        await sleep(ctx.pauseMs);
+        continue;
+      }
+      if (fit) return;
+    }
+  }
+
+  /** True when fewer than `num` log files are there; otherwise removes the oldest. */
+  #filesFit(): boolean {
+    let count = 0;
+    let oldest = "@z";
+    const names: string[] = [];
+    for (const e of Deno.readDirSync(this.path)) {
+      const name = e.name;
+      names.push(name);
+      if (name[0] === "@" && name.length >= 25) {
+        count++;
+        if (name < oldest) oldest = name.slice(0, 25);
+      }
+    }
+    if (count < this.#spec.num) return true;
+    for (const name of names) {
+      if (name[0] === "@" && name.length >= 25 && name.startsWith(oldest)) {
+        Deno.removeSync(this.#p(name));
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** multilog's `c_quit` for this directory: `current` to disk and marked finished. */
+  async finishCurrent(): Promise<void> {
+    const cur = this.#current;
+    if (cur === -1) return;
+    await retry(
+      this.#ctx,
+      `unable to write ${this.name}/current to disk, pausing: `,
+      () => fsyncAsync(cur),
+    );
+    await retry(
+      this.#ctx,
+      `unable to set mode of ${this.name}/current, pausing: `,
+      () => Deno.chmodSync(this.#p("current"), 0o744),
+    );
+  }
+
+  /** Closes `current` and gives up the lock. */
+  close(): void {
+    if (this.#current !== -1) closeFd(this.#current);
+    this.#current = -1;
+    if (this.#lockFd !== -1) closeFd(this.#lockFd);
+    this.#lockFd = -1;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Runs a {@link Scanner} as a program: the signal handling svscan and
+ * svscanboot share, and the init duties when this process is PID 1 or a
+ * subreaper.
+ *
+ * - TERM or INT: orderly shutdown in every mode — every service down (TERM,
+ *   CONT), loggers last, up to the grace (`DT_KILL_GRACE`), KILL for what is
+ *   left; as an init, orphans too. Then resolve with 0.
+ * - HUP or ALRM: rescan now.
+ *
+ * A PID-1 Deno without TERM/INT/HUP listeners dies of SIGSEGV when one
+ * arrives, and signal listeners do not keep the event loop alive: the
+ * listeners are installed before the first scan, and the scanner's interval
+ * timer keeps the loop running.
+ *
+ * @module
+ */
+import { graceFromEnv } from "../init/grace.ts";
+import { endDescendants } from "../init/descendants.ts";
+import { reapAll } from "../sys/reaper.ts";
+import { Scanner } from "./scanner.ts";
+
+/** How {@link serve} runs. */
+export interface ServeOptions {
+  /** Reap every child (waitpid(-1)): true when PID 1 or a subreaper. */
+  reaping: boolean;
+  /** Environment of the services; default this process's. */
+  env?: readonly string[];
+  /** Helper children that are not services and must live to the end (readproctitle). */
+  keep?: readonly number[];
+}
+
+/** Supervises `dir` until TERM or INT; resolves with the exit code (0). */
+export async function serve(dir: string, opts: ServeOptions): Promise<number> {
+  if (opts.reaping) reapAll();
+  const scanner = new Scanner(dir, { env: opts.env });
+  const { promise, resolve } = Promise.withResolvers<number>();
+  let ending = false;
+  const stop = () => {
+    if (ending) return;
+    ending = true;
+    const grace = graceFromEnv();
+    const deadline = Date.now() + grace;
+    (async () => {
+      await scanner.shutdown(grace, { strays: opts.reaping, keep: opts.keep });
+      // whatever is still below us (a logger's own children): TERM, the rest of the grace, KILL
+      if (opts.reaping) await endDescendants(Math.max(200, deadline - Date.now()));
+    })().then(() => resolve(0), () => resolve(0));
+  };
+  Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGHUP", () => scanner.scan());
+  Deno.addSignalListener("SIGALRM", () => scanner.scan());
+  scanner.start();
+  return await promise;
+}

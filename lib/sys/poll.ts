@@ -1,0 +1,57 @@
+/**
+ * Reading an fd the way a C filter does, without blocking the event loop:
+ * poll(2) with no wait first (data usually is there under load), and only
+ * when nothing is ready a poll on a worker thread. The read itself is always
+ * a plain read(2) on the JS thread, so no byte is ever taken from the fd by a
+ * read that nobody will look at (a program that stops reading leaves the rest
+ * in the pipe for the next reader).
+ *
+ * @module
+ */
+import { SysError } from "../common/errors.ts";
+import { lazyLibc } from "./libc.ts";
+import { readSome } from "./fd.ts";
+
+const lib = lazyLibc({
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+  poll_wait: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+});
+
+const POLLIN = 1;
+
+function pollfd(fd: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(8);
+  const v = new DataView(b.buffer);
+  v.setInt32(0, fd, true);
+  v.setInt16(4, POLLIN, true);
+  return b;
+}
+
+/** Resolves when `fd` is readable (data, EOF, or an error to be found by read). */
+export async function whenReadable(fd: number): Promise<void> {
+  const p = pollfd(fd);
+  if (lib().poll(p, 1n, 0) > 0) return;
+  for (;;) {
+    const r = await lib().poll_wait(p, 1n, -1);
+    if (r > 0) return;
+  }
+}
+
+/**
+ * Waits until `fd` is readable, then reads once into `buf`: the byte count,
+ * 0 at end of file. Throws {@link SysError} (call `read`) on failure.
+ */
+export async function readWhenReady(fd: number, buf: Uint8Array<ArrayBuffer>): Promise<number> {
+  for (;;) {
+    await whenReadable(fd);
+    const r = readSome(fd, buf);
+    if (r >= 0) return r;
+    if (r === -4 || r === -11) continue; // EINTR, EAGAIN (someone else took it)
+    throw new SysError("read", -r);
+  }
+}

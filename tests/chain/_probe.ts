@@ -1,0 +1,99 @@
+/**
+ * Shared by the chain tests: the test account, a probe program that reports
+ * what a chain left it (ids, limits, environment, process group, lock), and a
+ * runner with a fully controlled environment.
+ *
+ * @module
+ */
+import { LAUNCHER, linkPrograms, Sandbox } from "../helpers/mod.ts";
+import { CHAIN_PROGRAMS } from "../../lib/chain/mod.ts";
+
+/** The unprivileged account the tests switch to. */
+export const ACCOUNT = "dttest";
+/** A supplementary group of ACCOUNT, which setuidgid must drop. */
+export const EXTRA_GROUP = "dttestx";
+
+const dec = new TextDecoder();
+
+function sh(cmd: string): number {
+  return new Deno.Command("sh", { args: ["-c", cmd], stdout: "null", stderr: "null" })
+    .outputSync().code;
+}
+
+/** Creates the test account (idempotent): own primary group, plus EXTRA_GROUP. */
+export function ensureAccount(): void {
+  if (sh(`getent group ${EXTRA_GROUP}`) !== 0) sh(`groupadd ${EXTRA_GROUP}`);
+  if (sh(`id ${ACCOUNT}`) !== 0) sh(`useradd -M -U -s /usr/sbin/nologin ${ACCOUNT}`);
+  sh(`usermod -a -G ${EXTRA_GROUP} ${ACCOUNT}`);
+  if (sh(`id -Gn ${ACCOUNT} | grep -qw ${EXTRA_GROUP}`) !== 0) {
+    throw new Error(`could not set up account ${ACCOUNT}`);
+  }
+}
+
+/** A sandbox that other accounts can traverse, with dt's names linked in `bin`. */
+export function chainSandbox(): { sb: Sandbox; bin: string; env: Record<string, string> } {
+  const sb = new Sandbox("dt-chain-");
+  Deno.chmodSync(sb.dir, 0o755);
+  const bin = linkPrograms(sb, [...CHAIN_PROGRAMS]);
+  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: Deno.env.get("HOME") ?? "/root" };
+  return { sb, bin, env };
+}
+
+/**
+ * The probe: prints what it was given. Lines: `pid`, ids from
+ * /proc/self/status, whether it leads its process group and session, the
+ * soft/hard limits, the sorted environment, and whether $LOCK is held.
+ */
+export const PROBE = `#!/bin/sh
+echo "pid $$"
+grep -E '^(Uid|Gid|Groups):' /proc/$$/status | tr -s '\\t ' ' '
+set -- $(sed 's/^.*) //' /proc/$$/stat)
+[ "$3" = "$$" ] && echo "pgrp self" || echo "pgrp other"
+[ "$4" = "$$" ] && echo "session self" || echo "session other"
+sed -n '2,11p' /proc/$$/limits | tr -s ' '
+env | grep -vE '^(_|PWD|OLDPWD|SHLVL)=' | sort
+if [ -n "$LOCK" ]; then flock -n "$LOCK" true && echo "lock free" || echo "lock held"; fi
+`;
+
+/** What a run gave. */
+export interface Ran {
+  pid: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs argv with exactly `env` (nothing inherited: helpers' `run` merges), in `cwd`; keeps the pid. */
+export async function runClean(
+  argv: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<Ran> {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    env,
+    clearEnv: true,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const r = await child.output();
+  return {
+    pid: child.pid,
+    code: r.code,
+    stdout: dec.decode(r.stdout),
+    stderr: dec.decode(r.stderr),
+  };
+}
+
+/** The output with the probe's pid line made comparable: "pid = started" (same process) or "pid other". */
+export function samePid(r: Ran): string {
+  return r.stdout.replace(
+    /^pid (\d+)$/m,
+    (_, p) => `pid ${Number(p) === r.pid ? "= started" : "other"}`,
+  );
+}
+
+/** The launcher, for `dt NAME …` chains that name dt by path. */
+export const DT = LAUNCHER;

@@ -1,0 +1,91 @@
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { LAUNCHER, run, waitFor, withSandbox } from "../helpers/mod.ts";
+import { readStatus } from "../supervise/_service.ts";
+
+const NAMES = [
+  "svscan",
+  "supervise",
+  "svc",
+  "svok",
+  "svstat",
+  "svscanboot",
+  "readproctitle",
+  "fghack",
+  "pgrphack",
+  "multilog",
+  "tai64n",
+  "tai64nlocal",
+  "setuidgid",
+  "envuidgid",
+  "envdir",
+  "softlimit",
+  "setlock",
+];
+
+Deno.test("install-links: 17 working names, refuses strangers, --force, --remove", async () => {
+  await withSandbox(async (sb) => {
+    const bin = sb.path("bin");
+    Deno.mkdirSync(bin);
+    Deno.writeTextFileSync(`${bin}/svc`, "#!/bin/sh\necho not dt\n");
+    const r1 = await run(LAUNCHER, ["install-links", bin]);
+    assertEquals(r1.code, 111);
+    assertStringIncludes(
+      r1.stderr,
+      `dt install-links: warning: ${bin}/svc: exists and is not a link to dt`,
+    );
+    assertEquals(Deno.readTextFileSync(`${bin}/svc`), "#!/bin/sh\necho not dt\n");
+    const r2 = await run(LAUNCHER, ["install-links", "--force", bin]);
+    assertEquals(r2.code, 0);
+    assertStringIncludes(r2.stdout, `${bin}/svc: replaced`);
+    assertEquals([...Deno.readDirSync(bin)].map((e) => e.name).sort(), [...NAMES].sort());
+    for (const n of NAMES) {
+      assertEquals(Deno.realPathSync(`${bin}/${n}`), Deno.realPathSync(LAUNCHER));
+    }
+    // the names work, through PATH, as the programs they are named after
+    const dir = sb.service("web", "exec sleep 1000");
+    const sv = sb.start(`${bin}/supervise`, [dir]);
+    await waitFor("up", () => readStatus(dir)?.pid);
+    const env = { PATH: `${bin}:/usr/bin:/bin` };
+    const st = await run("sh", ["-c", `svstat ${dir}`], { env });
+    assertStringIncludes(st.stdout, `${dir}: up (pid`);
+    const bad = await run("sh", ["-c", "svok"], { env });
+    assertEquals([bad.code, bad.stderr], [100, "svok: usage: svok dir\n"]);
+    await run("sh", ["-c", `svc -dx ${dir}`], { env });
+    assertEquals((await sv.status).code, 0);
+    const r3 = await run(LAUNCHER, ["install-links", bin]);
+    assertStringIncludes(r3.stdout, `${bin}/svc: kept`);
+    Deno.writeTextFileSync(sb.path("other"), "");
+    Deno.removeSync(`${bin}/envdir`);
+    Deno.symlinkSync(sb.path("other"), `${bin}/envdir`);
+    const r4 = await run(LAUNCHER, ["install-links", "--remove", bin]);
+    assertEquals(r4.code, 111);
+    assertEquals([...Deno.readDirSync(bin)].map((e) => e.name), ["envdir"]);
+  });
+});
+
+Deno.test("boot-config: systemd unit and inittab line run svscanboot through dt", async () => {
+  const s = await run(LAUNCHER, ["boot-config", "systemd"]);
+  assertEquals(s.code, 0);
+  assertStringIncludes(s.stdout, `ExecStart=${Deno.realPathSync(LAUNCHER)} svscanboot /service\n`);
+  assertStringIncludes(s.stdout, "KillMode=mixed");
+  const i = await run(LAUNCHER, ["boot-config", "inittab", "/srv/sv"]);
+  assertEquals(i.stdout, `SV:123456:respawn:${Deno.realPathSync(LAUNCHER)} svscanboot /srv/sv\n`);
+  const u = await run(LAUNCHER, ["boot-config", "upstart"]);
+  assertEquals([u.code, u.stderr], [
+    100,
+    "dt boot-config: usage: dt boot-config systemd|inittab [DIR]\n",
+  ]);
+});
+
+Deno.test("dt: --help lists the programs, --version, unknown program", async () => {
+  const h = await run(LAUNCHER, ["--help"]);
+  assertEquals(h.code, 0);
+  for (const n of NAMES) assert(new RegExp(`\n  ${n}[ :]`).test(h.stdout), n);
+  assertEquals((await run(LAUNCHER, ["--version"])).stdout, "dt 0.1.0\n");
+  const u = await run(LAUNCHER, ["nosuch"]);
+  assertEquals([u.code, u.stderr], [
+    100,
+    "dt: fatal: unknown program: nosuch (dt --help lists them)\n",
+  ]);
+  assert((await run(LAUNCHER, [])).code === 100);
+});
