@@ -39,3 +39,5 @@ export {
 } from "./lib/svscan/scanner.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";
+/** The multilog engine (script parser, log directories, rotation) as a library. */
+export * as multilog from "./lib/multilog/mod.ts";

@@ -13,6 +13,7 @@ import { MultilogError } from "../multilog/errors.ts";
 import { parseScript } from "../multilog/script.ts";
 import { whenReadable } from "../sys/poll.ts";
 import { readSome } from "../sys/fd.ts";
+import { growPipe } from "../sys/pipesize.ts";
 
 const PROG = "multilog";
 
@@ -38,6 +39,7 @@ export async function main(args: string[]): Promise<number> {
       throw e;
     }
     Deno.addSignalListener("SIGALRM", alrmListener);
+    growPipe(0, 1 << 20); // larger reads; more of the log waits in the kernel, not here
     const buf = new Uint8Array(1 << 17);
     const one = buf.subarray(0, 1);
     let ready: Promise<void> | null = null;

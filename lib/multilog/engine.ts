@@ -80,6 +80,7 @@ export class MultilogEngine {
   readonly #statusDirty: boolean[] = [];
   readonly #line = new Uint8Array(STATUS_SIZE);
   readonly #ts: number;
+  readonly #directStamp: boolean;
   #err = new Uint8Array(0);
   #errLen = 0;
   #lineLen = 0;
@@ -112,6 +113,8 @@ export class MultilogEngine {
       } catch { /* as buffer_flush(buffer_2) with the result ignored */ }
     });
     this.#ts = script.timestamp ? STAMP_LEN + 1 : 0;
+    // one directory, every line: stamp straight into its staging area
+    this.#directStamp = script.timestamp && !script.inspectsLines && script.dirs.length === 1;
     this.#selected = new Uint8Array(script.dirs.length).fill(1);
     this.#kinds = new Int8Array(script.actions.length);
     this.#args = [];
@@ -317,7 +320,7 @@ export class MultilogEngine {
       if (!this.#started) {
         if (nl !== -1 && nl - pos + ts < LINE_MAX) {
           // the whole line is here: the fast path
-          if (ts) this.#stamp();
+          if (ts && !this.#directStamp) this.#stamp();
           this.#boundary(A + nl);
           const len = ts + nl - pos;
           if (this.#script.inspectsLines) {
@@ -397,7 +400,10 @@ export class MultilogEngine {
       const b = bufs[j];
       b.reserve(len + 1);
       const out = b.out, o = b.len;
-      for (let i = 0; i < ts; i++) out[o + i] = line[i];
+      if (this.#directStamp) {
+        this.#stamper.write(out, o);
+        out[o + STAMP_LEN] = 32;
+      } else for (let i = 0; i < ts; i++) out[o + i] = line[i];
       if (j === 0 && this.#inBase !== -1) {
         out.copyWithin(o + ts, this.#inBase + from, this.#inBase + to);
       } else out.set(chunk.subarray(from, to), o + ts);

@@ -295,7 +295,9 @@ export class LogDir {
         for (const fd of fds) closeFd(fd);
       }
       if (pid !== -1) {
-        const st = await waitChild(pid);
+        // SIGCHLD listeners do not keep the event loop alive; a timer does
+        const keepAlive = setInterval(() => {}, 1 << 30);
+        const st = await waitChild(pid).finally(() => clearInterval(keepAlive));
         if (st.code === 0) return;
         if (st.code === null) this.#ctx.warn(`processor crashed in ${n}, pausing`);
         else this.#ctx.warn(`processor failed in ${n}, pausing`);

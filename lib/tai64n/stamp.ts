@@ -55,7 +55,8 @@ export class Stamper {
     const c = wallClock(this.#clock);
     const sec = c[0];
     if (sec !== this.#sec) this.#setSec(sec);
-    out.set(this.#secHex, off);
+    const s = this.#secHex;
+    for (let i = 0; i < 17; i++) out[off + i] = s[i];
     hex32(out, off + 17, c[1] * 1000 + 500);
   }
 

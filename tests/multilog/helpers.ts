@@ -193,9 +193,15 @@ export function assortedInput(seed: number, lines: number, tail = ""): Uint8Arra
 /** A program reading a FIFO that the test writes (and can read back what is left). */
 export interface FifoRun {
   proc: Proc;
-  /** Writes bytes into the FIFO. */
+  /** Writes bytes into the FIFO (blocks while it is full: keep writes small). */
   write(text: string | Uint8Array): void;
-  /** Closes the test's end: the reader sees end of input once the FIFO is empty. */
+  /** Writes bytes into the FIFO without blocking the test while the reader is stuck. */
+  send(text: string): Promise<void>;
+  /**
+   * Closes the test's end: the reader sees end of input once the FIFO is
+   * empty. Only once the reader has the FIFO open (it has read something):
+   * a FIFO with no writer left blocks a reader that opens it later.
+   */
   end(): void;
   /** Reads whatever is still in the FIFO (after the reader is gone). */
   leftover(): string;
@@ -218,6 +224,11 @@ export function startOnFifo(sb: Sandbox, argv: string[], cwd: string, fifo: stri
       const b = typeof text === "string" ? new TextEncoder().encode(text) : text;
       let off = 0;
       while (off < b.length) off += f.writeSync(b.subarray(off));
+    },
+    async send(text) {
+      const b = new TextEncoder().encode(text);
+      let off = 0;
+      while (off < b.length) off += await f.write(b.subarray(off));
     },
     end() {
       if (open) f.close();

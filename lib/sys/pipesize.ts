@@ -1,0 +1,28 @@
+/**
+ * The capacity of a pipe (F_GETPIPE_SZ / F_SETPIPE_SZ). A logger that
+ * grows its input pipe reads in larger pieces, and more of the log waits
+ * safely in the kernel (not in the logger) while the logger is busy or
+ * restarting.
+ *
+ * @module
+ */
+import { lazyLibc } from "./libc.ts";
+
+const lib = lazyLibc({
+  fcntl: { parameters: ["i32", "i32", "i64"], result: "i32" },
+});
+
+const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+
+/**
+ * Grows the pipe on `fd` to at least `size` bytes if it is a pipe and the
+ * system allows it; returns the capacity now (-1 when `fd` is not a pipe).
+ * Never shrinks a pipe and never fails: this is an optimisation only.
+ */
+export function growPipe(fd: number, size: number): number {
+  const l = lib();
+  const now = l.fcntl(fd, F_GETPIPE_SZ, 0n);
+  if (now === -1 || now >= size) return now;
+  const r = l.fcntl(fd, F_SETPIPE_SZ, BigInt(size));
+  return r === -1 ? now : r;
+}
