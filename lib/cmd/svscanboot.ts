@@ -70,6 +70,10 @@ function startReadproctitle(env: readonly string[]): number {
 export async function main(args: string[]): Promise<number> {
   const dir = args[0] ?? "/service";
   const env = [`PATH=${BOOT_PATH}`];
+  // a rescan request (ALRM, HUP) that comes before the scanner runs must not kill us
+  const early = () => {};
+  Deno.addSignalListener("SIGALRM", early);
+  Deno.addSignalListener("SIGHUP", early);
   releaseOld(dir);
   const keep: number[] = [];
   try {

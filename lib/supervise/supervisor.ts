@@ -29,7 +29,24 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
   /** Called with each end of the service (after the status was written). */
   onServiceExit?: (s: WaitStatus) => void;
+  /**
+   * Asked at each start: run the service inside this process instead of
+   * starting `./run` (the scanner's in-process loggers). Returns null to start
+   * `./run` as usual. `end` must be called once, asynchronously, when it ends.
+   */
+  runner?: ServiceRunner;
 }
+
+/** A service that runs inside this process; signals are delivered to it, not by kill(2). */
+export interface InProcessService {
+  /** The pid shown in the status file (this process's). */
+  readonly pid: number;
+  /** Delivers what a signal would do to the process it stands for. */
+  signal(sig: number): void;
+}
+
+/** See {@link SupervisorOptions.runner}. */
+export type ServiceRunner = (end: (s: WaitStatus) => void) => InProcessService | null;
 
 /** Thrown by {@link Supervisor.start} for what daemontools' supervise dies of (exit 111). */
 export class SuperviseError extends Error {
@@ -78,6 +95,7 @@ export class Supervisor {
   readonly #env: readonly string[];
 
   #pid = 0;
+  #inProcess: InProcessService | null = null;
   #paused = false;
   #want = true; // flagwant: false after `o`
   #wantUp = true; // flagwantup
@@ -229,6 +247,7 @@ export class Supervisor {
   }
 
   #signal(sig: number): void {
+    if (this.#inProcess !== null) return this.#inProcess.signal(sig);
     try {
       kill(this.#pid, sig);
     } catch { /* gone or not ours: the reaper will tell */ }
@@ -257,6 +276,7 @@ export class Supervisor {
     if (this.#pid || this.#finished) return;
     if (this.#exit) return this.#finish();
     this.#lastStart = performance.now();
+    if (this.#startInProcess()) return;
     let pid: number;
     try {
       pid = spawn({
@@ -280,6 +300,30 @@ export class Supervisor {
     this.#pidChange();
     this.#announce();
     watchChild(pid, (s) => this.#ended(s));
+  }
+
+  /** Starts the service through the runner when it takes it; false to start ./run. */
+  #startInProcess(): boolean {
+    const runner = this.#opts.runner;
+    if (runner === undefined) return false;
+    let handle: InProcessService | null = null;
+    try {
+      handle = runner((s) => {
+        if (handle === null || this.#inProcess !== handle) return;
+        this.#inProcess = null;
+        this.#ended({ ...s, pid: this.#pid });
+      });
+    } catch (e) {
+      this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
+      handle = null;
+    }
+    if (handle === null) return false;
+    this.#inProcess = handle;
+    this.#paused = false;
+    this.#pid = handle.pid;
+    this.#pidChange();
+    this.#announce();
+    return true;
   }
 
   #ended(s: WaitStatus): void {

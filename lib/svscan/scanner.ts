@@ -11,7 +11,10 @@ import { reason } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
 import { close, pipe } from "../sys/fd.ts";
 import { kill, SIG } from "../sys/signal.ts";
-import { SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+import { type ServiceRunner, SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+import { currentEnv } from "../sys/env.ts";
+import { PipeReader } from "../inlog/pipe_reader.ts";
+import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
@@ -39,6 +42,8 @@ export interface ServiceEntry {
   log: Supervisor | null;
   /** The log pipe `[read, write]` held by the scanner, or null. */
   pipe: [number, number] | null;
+  /** The scanner's reader of the pipe while the logger runs in-process, or null. */
+  reader: PipeReader | null;
   /** Seen at the last scan. */
   active: boolean;
 }
@@ -59,6 +64,7 @@ export class Scanner {
   readonly #log: (line: string) => void;
   readonly #interval: number;
   readonly #env?: readonly string[];
+  #defaultEnv?: readonly string[];
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
@@ -108,6 +114,8 @@ export class Scanner {
     }
     for (const [key, e] of this.#services) {
       if (e.active || e.main || e.log) continue;
+      e.reader?.close();
+      e.reader = null;
       if (e.pipe) {
         close(e.pipe[0]);
         close(e.pipe[1]);
@@ -129,7 +137,7 @@ export class Scanner {
     const key = `${st.dev}:${st.ino}`;
     let e = this.#services.get(key);
     if (e === undefined) {
-      e = { name, key, main: null, log: null, pipe: null, active: true };
+      e = { name, key, main: null, log: null, pipe: null, reader: null, active: true };
       this.#services.set(key, e);
     }
     e.name = name;
@@ -150,14 +158,30 @@ export class Scanner {
       });
     }
     if (e.pipe && e.log === null) {
-      e.log = this.#supervise(`${fn}/log`, [e.pipe[0], 1, 2], () => {
-        e.log = null;
+      const entry = e;
+      const runner = logRunner({
+        dir: `${fn}/log`,
+        env: this.#env ?? (this.#defaultEnv ??= currentEnv()),
+        reader: () => entry.pipe ? (entry.reader ??= new PipeReader(entry.pipe[0])) : null,
+        release: () => {
+          if (entry.reader && entry.pipe) entry.reader.release(entry.pipe[1]);
+          entry.reader = null;
+        },
+        log: this.#log,
       });
+      e.log = this.#supervise(`${fn}/log`, [e.pipe[0], 1, 2], () => {
+        entry.log = null;
+      }, runner);
     }
   }
 
-  #supervise(dir: string, fds: [number, number, number], onDone: () => void): Supervisor | null {
-    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log });
+  #supervise(
+    dir: string,
+    fds: [number, number, number],
+    onDone: () => void,
+    runner?: ServiceRunner,
+  ): Supervisor | null {
+    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner });
     try {
       sv.start();
     } catch (e) {
@@ -228,6 +252,8 @@ export class Scanner {
     for (const sv of logs) if (sv.pid) sv.control("k");
     await waitAll(logs.map((s) => s.done), Date.now() + 1000);
     for (const e of entries) {
+      e.reader?.close();
+      e.reader = null;
       if (e.pipe) close(e.pipe[0]);
       e.pipe = null;
     }

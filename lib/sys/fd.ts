@@ -89,6 +89,11 @@ export function dup2(from: number, to: number): void {
 
 const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
 
+/** A new fd for the same open file description (close-on-exec). */
+export function dupCloexec(fd: number): number {
+  return check("fcntl", lib().fcntl(fd, 1030, 0n)); // F_DUPFD_CLOEXEC
+}
+
 /** Sets or clears close-on-exec. */
 export function setCloexec(fd: number, on: boolean): void {
   const f = check("fcntl", lib().fcntl(fd, F_GETFD, 0n));

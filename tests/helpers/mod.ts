@@ -247,9 +247,12 @@ export async function withSandbox(fn: (sb: Sandbox) => Promise<void>): Promise<v
   const sb = new Sandbox();
   try {
     await fn(sb);
-  } finally {
-    await sb.close();
+  } catch (e) {
+    // the test's own failure comes first; leaks after it are its consequence
+    await sb.close().catch(() => {});
+    throw e;
   }
+  await sb.close();
 }
 
 /** True when daemontools' own binaries are installed (they are in CI). */

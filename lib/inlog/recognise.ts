@@ -1,0 +1,86 @@
+/**
+ * Which `log/run` scripts the scanner may run in its own process: the
+ * canonical forms, and nothing else. Pure.
+ *
+ * After the shebang (`#!/bin/sh`, `#!/bin/bash`, `#!/bin/dash`,
+ * `#!/usr/bin/env sh|bash|dash`), comments, blank lines and an optional
+ * `exec 2>&1`, exactly one command line:
+ *
+ *     exec [dt ]multilog ARGS…
+ *     exec [dt ]setuidgid ACCOUNT [dt ]multilog ARGS…
+ *
+ * Every word must be plain — no `$`, backquotes, backslashes, redirections,
+ * globs, `~`, `;`, `&`, `|`, brackets or braces: nothing a shell would
+ * interpret — or wholly in single quotes (`'-*debug*'`), which the shell
+ * takes literally. When in doubt, the script runs as a process.
+ *
+ * @module
+ */
+
+/** A recognised logger: the programs named (for PATH checks), the account, multilog's script. */
+export interface CanonicalLogger {
+  /** The words that name programs, as written (`multilog`, `dt`, `setuidgid`). */
+  programs: string[];
+  /** The account of `setuidgid ACCOUNT`, if any. */
+  account: string | null;
+  /** multilog's arguments. */
+  script: string[];
+}
+
+const SHEBANG =
+  /^#!\s*(\/bin\/(sh|bash|dash)|\/usr\/bin\/(sh|bash|dash)|\/usr\/bin\/env\s+(sh|bash|dash))\s*$/;
+const PLAIN = /^[A-Za-z0-9_+\-.,/:=@%^!]+$/;
+
+/** The canonical logger a `log/run` text describes, or null when it is anything else. */
+export function recogniseLogRun(text: string): CanonicalLogger | null {
+  const lines = text.split("\n");
+  if (lines.length === 0 || !SHEBANG.test(lines[0])) return null;
+  let command: string[] | null = null;
+  for (const raw of lines.slice(1)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (command !== null) return null; // something after the exec
+    if (/^exec\s+2>&1$/.test(line)) continue;
+    command = splitWords(line);
+    if (command === null) return null;
+  }
+  if (command === null || command[0] !== "exec") return null;
+  const words = command.slice(1);
+  const programs: string[] = [];
+  let i = 0;
+  const take = (name: string): boolean => {
+    if (words[i] === "dt" && words[i + 1] === name) {
+      programs.push("dt");
+      i += 2;
+      return true;
+    }
+    if (words[i] === name) {
+      programs.push(name);
+      i += 1;
+      return true;
+    }
+    return false;
+  };
+  let account: string | null = null;
+  if (take("setuidgid")) {
+    account = words[i++] ?? null;
+    if (account === null || !PLAIN.test(account) || account.startsWith("-")) return null;
+  }
+  if (!take("multilog")) return null;
+  const script = words.slice(i);
+  if (script.length === 0) return null; // multilog with no script reads and drops: run it for real
+  // `!` alone is a processor with spaces to follow; multilog's processors need `!` + words a shell would split
+  if (script.includes("!")) return null;
+  return { programs, account, script };
+}
+
+/** Splits a line into words: plain ones, or single-quoted ones taken literally; null otherwise. */
+function splitWords(line: string): string[] | null {
+  const out: string[] = [];
+  for (const w of line.split(/[ \t]+/)) {
+    if (PLAIN.test(w)) out.push(w);
+    else if (/^'[^']+'$/.test(w)) out.push(w.slice(1, -1));
+    else return null;
+  }
+  return out;
+}

@@ -1,0 +1,202 @@
+/**
+ * Runs a canonical `log/run` (see recognise.ts) inside the scanner with the
+ * multilog engine, as a {@link ServiceRunner} for the log's supervisor: same
+ * files as the `multilog` process it replaces, fed from the scanner's pipe
+ * reader, with the signals multilog knows (ALRM rotates, TERM ends after the
+ * current line, STOP/CONT pause) and the rest ending it as they would end the
+ * process. `svstat S/log` shows the scanner's pid.
+ *
+ * @module
+ */
+import { reason } from "../common/errors.ts";
+import { getEnv } from "../sys/env.ts";
+import { getpwnam } from "../sys/ids.ts";
+import { SIG } from "../sys/signal.ts";
+import type { WaitStatus } from "../sys/wait.ts";
+import { selfPaths, whichExec } from "../chain/resolve.ts";
+import { MultilogEngine } from "../multilog/engine.ts";
+import { MultilogError } from "../multilog/errors.ts";
+import { parseScript } from "../multilog/script.ts";
+import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
+import type { PipeReader } from "./pipe_reader.ts";
+import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
+
+/** What the runner needs from the scanner. */
+export interface LogRunnerOptions {
+  /** The log directory (`S/log`) as the scanner names it. */
+  dir: string;
+  /** The services' environment (its PATH decides what `multilog` names). */
+  env: readonly string[];
+  /** The pipe's reader, made on first use; null when there is no pipe. */
+  reader(): PipeReader | null;
+  /** Called when the logger runs as a process after all (give the pipe back). */
+  release(): void;
+  /** Message sink (one line each). */
+  log: (line: string) => void;
+}
+
+/** True unless `DT_INPROCESS_LOG=0`. */
+export function inProcessLogsEnabled(env: readonly string[]): boolean {
+  return getEnv(env, "DT_INPROCESS_LOG") !== "0";
+}
+
+/** True when `name` on PATH is dt, or daemontools' own program of that name (a C binary). */
+function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
+  const file = whichExec(word, pathVar);
+  if (file === null) return false;
+  let real: string;
+  try {
+    real = Deno.realPathSync(file);
+  } catch {
+    return false;
+  }
+  if (selfPaths().includes(real)) return true;
+  if (word === "dt" || !real.endsWith(`/${word}`)) return false;
+  try {
+    const f = Deno.openSync(real);
+    const head = new Uint8Array(4);
+    const n = f.readSync(head);
+    f.close();
+    return n === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+  } catch {
+    return false;
+  }
+}
+
+/** The logger to run in-process for `dir/run`, or null to start it as a process. */
+export function inProcessPlan(
+  dir: string,
+  env: readonly string[],
+): { logger: CanonicalLogger; owner?: { uid: number; gid: number } } | null {
+  if (!inProcessLogsEnabled(env)) return null;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`${dir}/run`);
+    if (((Deno.statSync(`${dir}/run`).mode ?? 0) & 0o111) === 0) return null;
+  } catch {
+    return null;
+  }
+  const logger = recogniseLogRun(text);
+  if (logger === null) return null;
+  const pathVar = getEnv(env, "PATH");
+  if (!logger.programs.every((w) => resolvesToLogger(w, pathVar))) return null;
+  if (logger.account === null) return { logger };
+  // processors of a setuidgid logger must run as the account: leave those to the process
+  if (logger.script.some((a) => a.startsWith("!"))) return null;
+  const acct = getpwnam(logger.account);
+  if (acct === null) return null; // the process says "unknown account", as it should
+  return { logger, owner: { uid: acct.uid, gid: acct.gid } };
+}
+
+function status(code: number | null, signal: number | null): WaitStatus {
+  return { pid: 0, code, signal, core: false, raw: 0 };
+}
+
+/** The runner for one log directory's supervisor. */
+export function logRunner(opts: LogRunnerOptions): ServiceRunner {
+  return (end) => {
+    const plan = inProcessPlan(opts.dir, opts.env);
+    const reader = plan === null ? null : opts.reader();
+    if (plan === null || reader === null) {
+      opts.release();
+      return null;
+    }
+    return startLogger(plan, reader, opts, end);
+  };
+}
+
+function startLogger(
+  plan: NonNullable<ReturnType<typeof inProcessPlan>>,
+  reader: PipeReader,
+  opts: LogRunnerOptions,
+  end: (s: WaitStatus) => void,
+): InProcessService {
+  let cwd: string;
+  try {
+    cwd = Deno.realPathSync(opts.dir);
+  } catch {
+    cwd = opts.dir;
+  }
+  const engine = new MultilogEngine(parseScript(plan.logger.script), {
+    cwd,
+    owner: plan.owner,
+    warn: (m) => opts.log(`multilog: warning: ${m}`),
+  });
+  let opened = false, paused = false, term = false, done = false;
+  let feeding = Promise.resolve();
+
+  const finish = (s: WaitStatus) => {
+    if (done) return;
+    done = true;
+    reader.detach();
+    feeding.then(() => engine.close()).catch((e) => {
+      opts.log(`multilog: warning: ${opts.dir}: ${reason(e)}`);
+    }).finally(() => end(s));
+  };
+
+  const sink = (b: Uint8Array): Promise<void> => {
+    if (done) {
+      reader.unshift(b);
+      return Promise.resolve();
+    }
+    if (term) {
+      // TERM: finish the line being logged, leave the rest in the pipe's reader
+      if (engine.atLineStart) {
+        reader.unshift(b);
+        finish(status(0, null));
+        return Promise.resolve();
+      }
+      const nl = b.indexOf(10);
+      if (nl !== -1) {
+        reader.unshift(b.subarray(nl + 1));
+        b = b.subarray(0, nl + 1);
+        feeding = engine.feed(b).then(() => finish(status(0, null)));
+        return feeding;
+      }
+    }
+    return feeding = engine.feed(b);
+  };
+  const attach = () => {
+    if (!done && opened && !paused) reader.attach(sink, () => finish(status(0, null)));
+  };
+
+  engine.open().then(() => {
+    opened = true;
+    if (term && engine.atLineStart) return finish(status(0, null));
+    attach();
+  }, (e) => {
+    done = true;
+    const code = e instanceof MultilogError ? e.code : 111;
+    opts.log(`multilog: fatal: ${e instanceof MultilogError ? e.message : reason(e)}`);
+    queueMicrotask(() => end(status(code, null)));
+  });
+
+  return {
+    pid: Deno.pid,
+    signal(sig: number): void {
+      if (done) return;
+      switch (sig) {
+        case SIG.ALRM:
+          if (opened) engine.rotateNow().catch(() => {});
+          return;
+        case SIG.STOP:
+          paused = true;
+          reader.detach();
+          return;
+        case SIG.CONT:
+          if (paused) {
+            paused = false;
+            attach();
+          }
+          return;
+        case SIG.TERM:
+          term = true;
+          if (opened && engine.atLineStart) finish(status(0, null));
+          return;
+        default:
+          // multilog catches only ALRM and TERM: anything else ends it
+          finish(status(null, sig));
+      }
+    },
+  };
+}
