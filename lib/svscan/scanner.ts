@@ -63,8 +63,7 @@ export class Scanner {
   readonly dir: string;
   readonly #log: (line: string) => void;
   readonly #interval: number;
-  readonly #env?: readonly string[];
-  #defaultEnv?: readonly string[];
+  readonly #env: readonly string[];
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
@@ -73,7 +72,8 @@ export class Scanner {
     this.dir = dir;
     this.#log = opts.log ?? errLine;
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
-    this.#env = opts.env;
+    // one environment for every supervisor: its C form is built once, not per service
+    this.#env = opts.env ?? currentEnv();
   }
 
   /** The services known now. */
@@ -161,7 +161,7 @@ export class Scanner {
       const entry = e;
       const runner = logRunner({
         dir: `${fn}/log`,
-        env: this.#env ?? (this.#defaultEnv ??= currentEnv()),
+        env: this.#env,
         reader: () => entry.pipe ? (entry.reader ??= new PipeReader(entry.pipe[0])) : null,
         release: () => {
           if (entry.reader && entry.pipe) entry.reader.release(entry.pipe[1]);
