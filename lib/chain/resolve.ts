@@ -99,13 +99,17 @@ export function nextInProcess(
 ): InProcess | null {
   const step = dispatchChain(argv);
   if (step === null) return null;
-  const file = whichExec(argv[0], pathVar);
+  const real = realWhich(argv[0], pathVar);
+  return real !== null && selfPaths().includes(real) ? step : null;
+}
+
+/** The real path (symlinks resolved) of what pathexec would run for `prog`, or null. */
+export function realWhich(prog: string, pathVar: string | undefined): string | null {
+  const file = whichExec(prog, pathVar);
   if (file === null) return null;
-  let real: string;
   try {
-    real = Deno.realPathSync(file);
+    return Deno.realPathSync(file);
   } catch {
     return null;
   }
-  return selfPaths().includes(real) ? step : null;
 }

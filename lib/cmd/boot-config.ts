@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { fatal, out, usage } from "../common/output.ts";
-import { selfExecutable } from "../common/self.ts";
+import { out, usage } from "../common/output.ts";
+import { requireSelfExecutable } from "../common/self.ts";
 import { inittabLine, systemdUnit } from "../own/boot_config.ts";
 
 const PROG = "dt boot-config";
@@ -16,14 +16,7 @@ export function main(args: string[]): number {
   if (extra !== undefined || (kind !== "systemd" && kind !== "inittab")) {
     usage(PROG, "systemd|inittab [DIR]");
   }
-  const exe = selfExecutable();
-  if (exe === null) {
-    fatal(
-      PROG,
-      111,
-      "unable to find dt's executable: run dt through its launcher (bin/dt, dist/dt)",
-    );
-  }
+  const exe = requireSelfExecutable(PROG);
   out(kind === "systemd" ? systemdUnit(exe, dir) : inittabLine(exe, dir));
   return 0;
 }

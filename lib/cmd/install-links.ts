@@ -5,7 +5,7 @@
  * @module
  */
 import { errLine, fatal, out, usage } from "../common/output.ts";
-import { selfExecutable } from "../common/self.ts";
+import { requireSelfExecutable } from "../common/self.ts";
 import { installLinks, removeLinks } from "../own/install_links.ts";
 
 const PROG = "dt install-links";
@@ -22,14 +22,7 @@ export function main(args: string[]): number {
   }
   if (rest.length !== 1) usage(PROG, "[--force] [--remove] DIR");
   const dir = rest[0];
-  const exe = selfExecutable();
-  if (exe === null) {
-    fatal(
-      PROG,
-      111,
-      "unable to find dt's executable: run dt through its launcher (bin/dt, dist/dt)",
-    );
-  }
+  const exe = requireSelfExecutable(PROG);
   let results;
   try {
     results = remove ? removeLinks(dir, exe) : installLinks(dir, exe, force);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fatal } from "./output.ts";
 
 /** True when running as a `deno compile` binary. */
 export function isCompiled(): boolean {
@@ -19,6 +20,19 @@ export function selfExecutable(): string | null {
   if (isCompiled()) return Deno.execPath();
   const l = Deno.env.get("DT_LAUNCHER");
   return l === undefined || l === "" ? null : l;
+}
+
+/** {@link selfExecutable}, or a fatal message from `prog` (exit 111) when there is none. */
+export function requireSelfExecutable(prog: string): string {
+  const exe = selfExecutable();
+  if (exe === null) {
+    fatal(
+      prog,
+      111,
+      "unable to find dt's executable: run dt through its launcher (bin/dt, dist/dt)",
+    );
+  }
+  return exe;
 }
 
 /** The argv that starts dt as `prog` (no dependence on how this process was started). */

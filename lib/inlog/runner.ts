@@ -13,7 +13,7 @@ import { getEnv } from "../sys/env.ts";
 import { getpwnam } from "../sys/ids.ts";
 import { SIG } from "../sys/signal.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import { selfPaths, whichExec } from "../chain/resolve.ts";
+import { realWhich, selfPaths } from "../chain/resolve.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { parseScript } from "../multilog/script.ts";
@@ -42,14 +42,8 @@ export function inProcessLogsEnabled(env: readonly string[]): boolean {
 
 /** True when `name` on PATH is dt, or daemontools' own program of that name (a C binary). */
 function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
-  const file = whichExec(word, pathVar);
-  if (file === null) return false;
-  let real: string;
-  try {
-    real = Deno.realPathSync(file);
-  } catch {
-    return false;
-  }
+  const real = realWhich(word, pathVar);
+  if (real === null) return false;
   if (selfPaths().includes(real)) return true;
   if (word === "dt" || !real.endsWith(`/${word}`)) return false;
   try {
