@@ -9,6 +9,9 @@
 import { dupCloexec, setNonblock, writeAll } from "../sys/fd.ts";
 import { readFd } from "../sys/stream.ts";
 
+/** Bytes read ahead of the logger before reading pauses. */
+const HIGH_WATER = 1 << 20;
+
 /** Where the bytes go: resolves when they were taken. */
 export type Sink = (bytes: Uint8Array) => Promise<void>;
 
@@ -18,6 +21,8 @@ export class PipeReader {
   readonly #pending: Uint8Array[] = [];
   readonly #sock: ReturnType<typeof readFd>;
   #sink: Sink | null = null;
+  #pendingBytes = 0;
+  #paused = true;
   #onEof: (() => void) | null = null;
   #eof = false;
   #busy = false;
@@ -27,14 +32,28 @@ export class PipeReader {
   constructor(fd: number) {
     this.#fd = fd;
     this.#sock = readFd(dupCloexec(fd), (chunk) => {
-      this.#sock.pause();
       this.#pending.push(chunk);
+      this.#pendingBytes += chunk.length;
+      // back-pressure: past a megabyte read ahead, let the rest wait in the pipe
+      if (this.#pendingBytes > HIGH_WATER) this.#pause();
       this.#pump();
     }, () => {
       this.#eof = true;
       this.#pump();
     });
     this.#sock.pause();
+  }
+
+  #pause(): void {
+    if (this.#paused || this.#closed) return;
+    this.#paused = true;
+    this.#sock.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused || this.#closed) return;
+    this.#paused = false;
+    this.#sock.resume();
   }
 
   /**
@@ -51,12 +70,15 @@ export class PipeReader {
   detach(): void {
     this.#sink = null;
     this.#onEof = null;
-    if (!this.#closed) this.#sock.pause();
+    this.#pause();
   }
 
   /** Puts bytes back in front, for the next sink. */
   unshift(bytes: Uint8Array): void {
-    if (bytes.length) this.#pending.unshift(bytes);
+    if (bytes.length) {
+      this.#pending.unshift(bytes);
+      this.#pendingBytes += bytes.length;
+    }
   }
 
   /**
@@ -71,6 +93,7 @@ export class PipeReader {
     this.#sock.close();
     setNonblock(this.#fd, false);
     for (const b of this.#pending.splice(0)) writeAll(writeFd, new Uint8Array(b));
+    this.#pendingBytes = 0;
   }
 
   /** Stops reading for good (the pipe is being closed). */
@@ -88,16 +111,18 @@ export class PipeReader {
       while (this.#sink !== null && this.#pending.length) {
         const sink = this.#sink;
         const b = this.#pending.shift()!;
+        this.#pendingBytes -= b.length;
         await sink(b);
       }
     } finally {
       this.#busy = false;
     }
-    if (this.#sink === null || this.#closed || this.#pending.length) return;
-    if (this.#eof) {
+    if (this.#sink === null || this.#closed) return;
+    if (this.#pendingBytes <= HIGH_WATER) this.#resume();
+    if (this.#pending.length === 0 && this.#eof) {
       const onEof = this.#onEof;
       this.detach();
       onEof?.();
-    } else this.#sock.resume();
+    }
   }
 }

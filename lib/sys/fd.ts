@@ -76,7 +76,7 @@ export function writeAll(fd: number, buf: Uint8Array<ArrayBuffer>): void {
 }
 
 /** pipe2(2): `[readEnd, writeEnd]`. Close-on-exec by default. */
-export function pipe(flags = O.CLOEXEC): [number, number] {
+export function pipe(flags: number = O.CLOEXEC): [number, number] {
   const fds = new Int32Array(2);
   check("pipe2", lib().pipe2(new Uint8Array(fds.buffer), flags));
   return [fds[0], fds[1]];

@@ -1,36 +1,52 @@
 /**
- * Reading raw fds (pipes, FIFOs) on the event loop through node:net's epoll
- * sockets: no thread per pending read, which is what lets one process hold
- * hundreds of them. The fd becomes O_NONBLOCK and is closed with the socket.
+ * Reading raw fds (pipes, FIFOs) on the event loop through the process's one
+ * poller (poller.ts): no thread and no socket object per fd, which is what
+ * lets one process hold hundreds of them. The fd becomes O_NONBLOCK (shared
+ * with any dup of it) and is closed at EOF or close().
  *
  * @module
  */
-import { Socket } from "node:net";
+import { readSome, setNonblock } from "./fd.ts";
+import { watchReadable } from "./poller.ts";
 
-/** A readable socket on `fd`; `onData` gets each chunk, `onEnd` fires at EOF or error. */
+/** One read buffer for every reader: reads are synchronous on the JS thread, chunks are copies. */
+const buf = new Uint8Array(1 << 16);
+
+/** A reader on `fd`; `onData` gets each chunk, `onEnd` fires at EOF or error. */
 export function readFd(
   fd: number,
   onData: (chunk: Uint8Array) => void,
   onEnd: (err?: Error) => void = () => {},
-): { close(): void; unref(): void; pause(): void; resume(): void } {
-  const s = new Socket({ fd, readable: true, writable: false });
+): { close(): void; pause(): void; resume(): void } {
+  setNonblock(fd, true);
   let ended = false;
-  const end = (err?: Error) => {
-    if (ended) return;
-    ended = true;
-    onEnd(err);
-  };
-  s.on("data", (b: Uint8Array) => onData(b));
-  s.on("end", () => end());
-  s.on("error", (e: Error) => end(e));
-  s.on("close", () => end());
+  let paused = false;
+  const w = watchReadable(fd, () => {
+    while (!ended && !paused) {
+      const n = readSome(fd, buf);
+      if (n > 0) {
+        onData(buf.slice(0, n));
+        continue;
+      }
+      if (n === -11 || n === -4) return; // EAGAIN: all read; EINTR: poll again
+      ended = true;
+      w.close();
+      onEnd(n === 0 ? undefined : new Error(`read: errno ${-n}`));
+    }
+  });
   return {
     close: () => {
       ended = true;
-      s.destroy();
+      w.close();
     },
-    unref: () => void s.unref(),
-    pause: () => void s.pause(),
-    resume: () => void s.resume(),
+    pause: () => {
+      paused = true;
+      w.pause();
+    },
+    resume: () => {
+      if (ended) return;
+      paused = false;
+      w.resume();
+    },
   };
 }
