@@ -5,7 +5,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { DAEMONTOOLS, OWN, type ProgramModule, SUMMARY } from "./lib/programs.ts";
 import { Exit } from "./lib/common/errors.ts";
 import { errLine, out } from "./lib/common/output.ts";
@@ -30,9 +29,26 @@ function help(): string {
   ].join("\n");
 }
 
+/** Programs that run long enough to be looked for with ps/pidof/pgrep: they get a title. */
+const TITLED = new Set(["svscan", "supervise", "svscanboot", "multilog", "init"]);
+
+/**
+ * The name dt was started as: argv[0] from /proc/self/cmdline (cheap), else
+ * node:process's argv0 (importing node:process costs ~35 ms of start-up).
+ */
+async function argv0(): Promise<string> {
+  try {
+    const b = Deno.readFileSync("/proc/self/cmdline");
+    const end = b.indexOf(0);
+    return new TextDecoder().decode(end === -1 ? b : b.subarray(0, end));
+  } catch {
+    return (await import("node:process")).default.argv0;
+  }
+}
+
 async function run(): Promise<number> {
   // argv0 first: setting the process title below overwrites it.
-  const name = basename(process.argv0);
+  const name = basename(await argv0());
   let args = [...Deno.args];
   let prog = name;
   if (!(prog in DAEMONTOOLS) && !(prog in OWN)) {
@@ -58,10 +74,12 @@ async function run(): Promise<number> {
     errLine(`dt: fatal: unable to load ${prog}: ${(e as Error).message}`);
     return 111;
   }
-  try {
-    process.title = [prog, ...args].join(" ");
-  } catch {
-    // a title is a nicety
+  if (TITLED.has(prog)) {
+    try {
+      (await import("node:process")).default.title = [prog, ...args].join(" ");
+    } catch {
+      // a title is a nicety
+    }
   }
   args = args.slice();
   return await mod.main(args);

@@ -5,6 +5,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { dt, HAVE_DAEMONTOOLS, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
+import { lockFile } from "../../lib/sys/lock.ts";
+import { close } from "../../lib/sys/fd.ts";
 import { restarted, signal, svscan, up } from "./_svscan.ts";
 
 Deno.test("svscan: every non-dot directory is a service, driven by dt's and daemontools' tools", async () => {
@@ -52,16 +54,9 @@ Deno.test("svscan: one broken service never stops the others; messages in daemon
     const locked = sb.service("service/locked", "exec sleep 1000");
     Deno.mkdirSync(`${locked}/supervise`);
     sb.write("service/locked/supervise/lock", "");
-    // sh takes the lock on fd 9, then becomes the sleep that holds it
-    const holder = sb.start("sh", [
-      "-c",
-      'exec 9>"$1" && flock -n 9 && exec sleep 1000',
-      "sh",
-      `${locked}/supervise/lock`,
-    ]);
-    await waitFor("lock held", async () => {
-      return (await run("flock", ["-n", `${locked}/supervise/lock`, "true"])).code !== 0;
-    });
+    // this test process holds the lock (flock through FFI), as another supervise would
+    const lockFd = lockFile(`${locked}/supervise/lock`);
+    assertEquals((await run("flock", ["-n", `${locked}/supervise/lock`, "true"])).code, 1);
     const p = svscan(sb, [sb.path("service")]);
     await up(good);
     await waitFor("messages", () => p.stderr().includes("unable to acquire"));
@@ -75,8 +70,7 @@ Deno.test("svscan: one broken service never stops the others; messages in daemon
       "supervise: fatal: unable to start norun/run: file does not exist\n",
     );
     // the lock is released: the next scan (ALRM) takes the service
-    holder.kill("SIGKILL");
-    await holder.status;
+    close(lockFd);
     signal(p.pid, "SIGALRM");
     await up(locked);
     assert(readStatus(good)!.pid > 0);
