@@ -1,36 +1,50 @@
 /**
  * The processes below this one, read from /proc: what an init or subreaper
- * must see ended before it exits.
+ * must see ended before it exits, and the ending itself (TERM and CONT, the
+ * grace, KILL), shared by `dt init` and svscan as PID 1 or subreaper.
  *
  * @module
  */
 import { alive, kill, SIG } from "../sys/signal.ts";
+
+/** The fields of /proc/PID/stat after the command name (state first), or null when gone. */
+export function statFields(pid: number | string): string[] | null {
+  try {
+    const s = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return s.slice(s.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
 
 /** Parent pid of each live, non-zombie process: `Map<pid, ppid>`. */
 export function processTable(): Map<number, number> {
   const t = new Map<number, number>();
   for (const e of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
-    try {
-      const s = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-      const rest = s.slice(s.lastIndexOf(")") + 2).split(" ");
-      if (rest[0] === "Z" || rest[0] === "X") continue;
-      t.set(Number(e.name), Number(rest[1]));
-    } catch { /* gone */ }
+    const f = statFields(e.name);
+    if (f === null || f[0] === "Z" || f[0] === "X") continue;
+    t.set(Number(e.name), Number(f[1]));
   }
   return t;
 }
 
-/** Pids of every live descendant of `root`. */
-export function descendants(root: number = Deno.pid): number[] {
-  const t = processTable();
+/**
+ * Pids of every live descendant of `root`, leaving out the trees of the
+ * direct children of `root` that are in `skip`.
+ */
+export function descendants(
+  root: number = Deno.pid,
+  skip: ReadonlySet<number> = new Set(),
+): number[] {
   const kids = new Map<number, number[]>();
-  for (const [pid, ppid] of t) {
-    if (!kids.has(ppid)) kids.set(ppid, []);
-    kids.get(ppid)!.push(pid);
+  for (const [pid, ppid] of processTable()) {
+    let k = kids.get(ppid);
+    if (k === undefined) kids.set(ppid, k = []);
+    k.push(pid);
   }
   const out: number[] = [];
-  const stack = [...(kids.get(root) ?? [])];
+  const stack = (kids.get(root) ?? []).filter((p) => !skip.has(p));
   while (stack.length) {
     const p = stack.pop()!;
     out.push(p);
@@ -39,31 +53,41 @@ export function descendants(root: number = Deno.pid): number[] {
   return out;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function send(pid: number, sig: number): void {
+  try {
+    kill(pid, sig);
+  } catch { /* gone, or not ours to signal */ }
+}
+
 /**
- * Sends TERM and CONT to every descendant, waits up to `graceMs` for them all
- * to end (they are reaped by the init's reaper meanwhile), then KILLs what is
- * left. Resolves with the pids that had to be killed.
+ * Ends every descendant of this process: TERM (unless `spared(pid)`: it had
+ * the forwarded signal already) and CONT to each, including any that appear
+ * meanwhile; waits until none is left or `deadline` (epoch ms) passes; KILLs
+ * the rest and waits briefly for them to go. Resolves with the pids killed.
  */
-export async function endDescendants(graceMs: number): Promise<number[]> {
-  for (const p of descendants()) {
-    try {
-      kill(p, SIG.TERM);
-      kill(p, SIG.CONT);
-    } catch { /* gone */ }
-  }
-  const deadline = Date.now() + graceMs;
-  while (descendants().length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
+export async function endLeftovers(
+  deadline: number,
+  spared: (pid: number) => boolean = () => false,
+): Promise<number[]> {
+  const seen = new Set<number>();
+  const signalNew = () => {
+    for (const p of descendants()) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (!spared(p)) send(p, SIG.TERM);
+      send(p, SIG.CONT);
+    }
+  };
+  if (Date.now() < deadline) signalNew();
+  while (Date.now() < deadline && descendants().length) {
+    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    signalNew();
   }
   const left = descendants();
-  for (const p of left) {
-    try {
-      kill(p, SIG.KILL);
-    } catch { /* gone */ }
-  }
+  for (const p of left) send(p, SIG.KILL);
   const end = Date.now() + 2000;
-  while (left.some(alive) && descendants().length && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  while (Date.now() < end && left.some(alive) && descendants().length) await sleep(20);
   return left;
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { graceFromEnv } from "../init/grace.ts";
-import { endDescendants } from "../init/descendants.ts";
+import { endLeftovers } from "../init/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
 import { Scanner } from "./scanner.ts";
 
@@ -44,7 +44,7 @@ export async function serve(dir: string, opts: ServeOptions): Promise<number> {
     (async () => {
       await scanner.shutdown(grace, { strays: opts.reaping, keep: opts.keep });
       // whatever is still below us (a logger's own children): TERM, the rest of the grace, KILL
-      if (opts.reaping) await endDescendants(Math.max(200, deadline - Date.now()));
+      if (opts.reaping) await endLeftovers(Math.max(Date.now() + 200, deadline));
     })().then(() => resolve(0), () => resolve(0));
   };
   Deno.addSignalListener("SIGTERM", stop);

@@ -1,7 +1,7 @@
 /**
  * Reading an fd the way a C filter does, without blocking the event loop:
  * poll(2) with no wait first (data usually is there under load), and only
- * when nothing is ready a poll on a worker thread. The read itself is always
+ * when nothing is ready a wait in the process's one poller (poller.ts). The read itself is always
  * a plain read(2) on the JS thread, so no byte is ever taken from the fd by a
  * read that nobody will look at (a program that stops reading leaves the rest
  * in the pipe for the next reader).
@@ -11,15 +11,10 @@
 import { SysError } from "../common/errors.ts";
 import { lazyLibc } from "./libc.ts";
 import { readSome } from "./fd.ts";
+import { onceReadable } from "./poller.ts";
 
 const lib = lazyLibc({
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
-  poll_wait: {
-    name: "poll",
-    parameters: ["buffer", "u64", "i32"],
-    result: "i32",
-    nonblocking: true,
-  },
 });
 
 const POLLIN = 1;
@@ -36,10 +31,7 @@ function pollfd(fd: number): Uint8Array<ArrayBuffer> {
 export async function whenReadable(fd: number): Promise<void> {
   const p = pollfd(fd);
   if (lib().poll(p, 1n, 0) > 0) return;
-  for (;;) {
-    const r = await lib().poll_wait(p, 1n, -1);
-    if (r > 0) return;
-  }
+  await onceReadable(fd);
 }
 
 /**

@@ -95,20 +95,29 @@ export interface Watched {
   resume(): void;
 }
 
-/** Calls `onReadable` (on the JS thread) whenever `fd` is readable, hung up or in error. */
-export function watchReadable(fd: number, onReadable: () => void): Watched {
-  const w: Watch = { fd, onReadable, active: true };
+function add(w: Watch): void {
   watches.add(w);
   wake();
   loop();
+}
+
+/** Stops watching; false when it was not watched. */
+function forget(w: Watch): boolean {
+  if (!watches.delete(w)) return false;
+  w.active = false;
+  wake();
+  return true;
+}
+
+/** Calls `onReadable` (on the JS thread) whenever `fd` is readable, hung up or in error. */
+export function watchReadable(fd: number, onReadable: () => void): Watched {
+  const w: Watch = { fd, onReadable, active: true };
+  add(w);
   return {
     close() {
-      if (!watches.delete(w)) return;
-      w.active = false;
-      if (polling) {
-        closeAfterPoll.push(fd);
-        wake();
-      } else close(fd);
+      if (!forget(w)) return;
+      if (polling) closeAfterPoll.push(fd);
+      else close(fd);
     },
     pause() {
       if (!w.active) return;
@@ -118,8 +127,22 @@ export function watchReadable(fd: number, onReadable: () => void): Watched {
     resume() {
       if (w.active || !watches.has(w)) return;
       w.active = true;
-      wake();
-      loop();
+      add(w);
     },
   };
+}
+
+/** Resolves once `fd` is readable (data, end of file or an error); the fd stays open and unread. */
+export function onceReadable(fd: number): Promise<void> {
+  return new Promise((resolve) => {
+    const w: Watch = {
+      fd,
+      active: true,
+      onReadable: () => {
+        forget(w);
+        resolve();
+      },
+    };
+    add(w);
+  });
 }

@@ -5,15 +5,13 @@
  *
  * @module
  */
-import { LAUNCHER, linkPrograms, Sandbox } from "../helpers/mod.ts";
+import { LAUNCHER, linkPrograms, type Result, run, Sandbox } from "../helpers/mod.ts";
 import { CHAIN_PROGRAMS } from "../../lib/chain/mod.ts";
 
 /** The unprivileged account the tests switch to. */
 export const ACCOUNT = "dttest";
 /** A supplementary group of ACCOUNT, which setuidgid must drop. */
 export const EXTRA_GROUP = "dttestx";
-
-const dec = new TextDecoder();
 
 function sh(cmd: string): number {
   return new Deno.Command("sh", { args: ["-c", cmd], stdout: "null", stderr: "null" })
@@ -55,36 +53,16 @@ env | grep -vE '^(_|PWD|OLDPWD|SHLVL)=' | sort
 if [ -n "$LOCK" ]; then flock -n "$LOCK" true && echo "lock free" || echo "lock held"; fi
 `;
 
-/** What a run gave. */
-export interface Ran {
-  pid: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** What a run gave (the helpers' Result: pid, code, stdout, stderr). */
+export type Ran = Pick<Result, "pid" | "code" | "stdout" | "stderr">;
 
-/** Runs argv with exactly `env` (nothing inherited: helpers' `run` merges), in `cwd`; keeps the pid. */
-export async function runClean(
+/** Runs argv with exactly `env` (nothing inherited), in `cwd`; keeps the pid. */
+export function runClean(
   argv: string[],
   env: Record<string, string>,
   cwd: string,
 ): Promise<Ran> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    env,
-    clearEnv: true,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const r = await child.output();
-  return {
-    pid: child.pid,
-    code: r.code,
-    stdout: dec.decode(r.stdout),
-    stderr: dec.decode(r.stderr),
-  };
+  return run(argv[0], argv.slice(1), { env, cwd, clearEnv: true });
 }
 
 /** The output with the probe's pid line made comparable: "pid = started" (same process) or "pid other". */

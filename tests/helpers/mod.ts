@@ -15,6 +15,7 @@ export const LAUNCHER = `${ROOT}/bin/dt`;
 
 /** What a finished command gave. */
 export interface Result {
+  pid: number;
   code: number;
   signal: Deno.Signal | null;
   stdout: string;
@@ -31,6 +32,8 @@ export interface RunOpts {
   stdin?: string | Uint8Array;
   /** argv[0] for the program (runs through `bash -c 'exec -a NAME …'`). */
   argv0?: string;
+  /** Run with exactly `env`, inheriting nothing. */
+  clearEnv?: boolean;
 }
 
 /** Runs `dt ARGS…` (deno run cli.ts) to completion. */
@@ -49,6 +52,7 @@ export async function run(cmd: string, args: string[], opts: RunOpts = {}): Prom
     args: a,
     cwd: opts.cwd,
     env: opts.env,
+    clearEnv: opts.clearEnv,
     stdin: opts.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -62,6 +66,7 @@ export async function run(cmd: string, args: string[], opts: RunOpts = {}): Prom
   }
   const r = await child.output();
   return {
+    pid: child.pid,
     code: r.code,
     signal: r.signal,
     stdout: dec.decode(r.stdout),

@@ -14,6 +14,8 @@ Deno.test("supervise: starts ./run, writes an 18-byte status, answers svok and s
     assert(Deno.statSync(`${dir}/supervise/ok`).isFifo);
     assertEquals(Deno.statSync(`${dir}/supervise`).mode! & 0o777, 0o700);
     assertEquals(procState(st.pid) !== null, true);
+    // the status names the pid at spawn; the run script records its start a moment later
+    await waitFor("start recorded", () => lines(sb, "web/starts").length > 0);
     assertEquals(lines(sb, "web/starts")[0].split(" ")[0], String(st.pid));
     assertEquals((await dt(["svok", dir])).code, 0);
     assertMatch(
@@ -58,6 +60,7 @@ Deno.test("supervise: down file, svc -u, -d (TERM then CONT), -x exits", async (
     assertMatch((await dt(["svstat", dir])).stdout, /: down \d+ seconds\n$/);
     await dt(["svc", "-u", dir]);
     const up = await waitFor("up", () => readStatus(dir)?.pid);
+    await waitFor("start recorded", () => lines(sb, "web/starts").length > 0);
     assertMatch(
       (await dt(["svstat", dir])).stdout,
       /: up \(pid \d+\) \d+ seconds, normally down\n$/,
@@ -98,6 +101,8 @@ Deno.test("supervise: svc -h -a -i -t -k reach the service; -t restarts it", asy
       const p = readStatus(dir)?.pid;
       return p && p !== pid2;
     });
+    // the status names the new pid at spawn; its run script records the start a moment later
+    await waitFor("third start recorded", () => lines(sb, "web/starts").length >= 3);
     assertEquals(lines(sb, "web/starts").length, 3);
     await dt(["svc", "-dx", dir]);
     assertEquals((await sv.status).code, 0);
@@ -183,6 +188,7 @@ Deno.test("supervise: service dir removed while supervised: warnings, no spin, s
     const dir = sb.service("gone", `echo "$(date +%s%N)" >> ${sb.path("starts")}; exec sleep 1000`);
     const sv = sb.startDt(["supervise", dir]);
     const pid = await waitFor("up", () => readStatus(dir)?.pid);
+    await waitFor("start recorded", () => lines(sb, "starts").length > 0);
     Deno.removeSync(dir, { recursive: true });
     Deno.kill(pid, "SIGTERM");
     await waitFor(
