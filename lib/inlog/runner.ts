@@ -12,6 +12,8 @@ import { reason } from "../common/errors.ts";
 import { getEnv } from "../sys/env.ts";
 import { getpwnam } from "../sys/ids.ts";
 import { SIG } from "../sys/signal.ts";
+import { close, O, open } from "../sys/fd.ts";
+import type { FsCredentials } from "../sys/fscreds.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { realWhich, selfPaths } from "../chain/resolve.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
@@ -61,7 +63,7 @@ function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
 export function inProcessPlan(
   dir: string,
   env: readonly string[],
-): { logger: CanonicalLogger; owner?: { uid: number; gid: number } } | null {
+): { logger: CanonicalLogger; account?: FsCredentials } | null {
   if (!inProcessLogsEnabled(env)) return null;
   let text: string;
   try {
@@ -79,7 +81,8 @@ export function inProcessPlan(
   if (logger.script.some((a) => a.startsWith("!"))) return null;
   const acct = getpwnam(logger.account);
   if (acct === null) return null; // the process says "unknown account", as it should
-  return { logger, owner: { uid: acct.uid, gid: acct.gid } };
+  // daemontools' setuidgid: groups are exactly the account's primary group
+  return { logger, account: { uid: acct.uid, gid: acct.gid, groups: [acct.gid] } };
 }
 
 function status(code: number | null, signal: number | null): WaitStatus {
@@ -99,21 +102,46 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
   };
 }
 
+/**
+ * The directory `./main` is taken from, as supervise's chdir into `S/log`
+ * (done as root) would give it. For an account's logger that is the log
+ * directory's descriptor, opened by root, named through /proc/self/fd: the
+ * account then needs search rights on that directory only, not on its
+ * ancestors, exactly as a process whose cwd it is.
+ */
+function workingDir(dir: string, forAccount: boolean): { cwd: string; close(): void } {
+  let cwd: string;
+  try {
+    cwd = Deno.realPathSync(dir);
+  } catch {
+    cwd = dir;
+  }
+  if (!forAccount) return { cwd, close() {} };
+  let fd = -1;
+  try {
+    fd = open(cwd, O.RDONLY | O.DIRECTORY | O.CLOEXEC);
+    if (Deno.statSync(`/proc/self/fd/${fd}`).isDirectory) {
+      const held = fd;
+      return {
+        cwd: `/proc/self/fd/${held}`,
+        close: () => void (fd === held && close(fd), fd = -1),
+      };
+    }
+  } catch { /* no /proc: the absolute path, which needs search rights on every ancestor */ }
+  if (fd !== -1) close(fd);
+  return { cwd, close() {} };
+}
+
 function startLogger(
   plan: NonNullable<ReturnType<typeof inProcessPlan>>,
   reader: PipeReader,
   opts: LogRunnerOptions,
   end: (s: WaitStatus) => void,
 ): InProcessService {
-  let cwd: string;
-  try {
-    cwd = Deno.realPathSync(opts.dir);
-  } catch {
-    cwd = opts.dir;
-  }
+  const where = workingDir(opts.dir, plan.account !== undefined);
   const engine = new MultilogEngine(parseScript(plan.logger.script), {
-    cwd,
-    owner: plan.owner,
+    cwd: where.cwd,
+    account: plan.account,
     warn: (m) => opts.log(`multilog: warning: ${m}`),
   });
   let opened = false, paused = false, term = false, done = false;
@@ -125,7 +153,10 @@ function startLogger(
     reader.detach();
     feeding.then(() => engine.close()).catch((e) => {
       opts.log(`multilog: warning: ${opts.dir}: ${reason(e)}`);
-    }).finally(() => end(s));
+    }).finally(() => {
+      where.close();
+      end(s);
+    });
   };
 
   const sink = (b: Uint8Array): Promise<void> => {
@@ -160,6 +191,7 @@ function startLogger(
     attach();
   }, (e) => {
     done = true;
+    where.close();
     const code = e instanceof MultilogError ? e.code : 111;
     opts.log(`multilog: fatal: ${e instanceof MultilogError ? e.message : reason(e)}`);
     queueMicrotask(() => end(status(code, null)));

@@ -16,7 +16,7 @@ import { close as closeFd, writeAll } from "../sys/fd.ts";
 import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
 import { DirBuffer, type StagedBatch } from "./dirbuffer.ts";
 import { MultilogError } from "./errors.ts";
-import { type FileContext, openAppend, type Owner, retry } from "./files.ts";
+import { asAccount, type FileContext, type FsCredentials, openAppend, retry } from "./files.ts";
 import { LogDir } from "./logdir.ts";
 import { match } from "./match.ts";
 import type { ParsedScript } from "./script.ts";
@@ -41,8 +41,13 @@ export interface EngineOptions {
   stderr?: (bytes: Uint8Array) => void;
   /** Pause before retrying a failed file step, in ms (daemontools: 5000). */
   pauseMs?: number;
-  /** Give created files and directories to this account. */
-  owner?: Owner;
+  /**
+   * The account whose rights every file step is taken with (a `setuidgid
+   * ACCOUNT multilog` logger): the kernel checks them, as for the process.
+   * Processors (`!`) are not run with an account: run such a logger as a
+   * process under setuidgid.
+   */
+  account?: FsCredentials;
 }
 
 /** Bytes staged but not yet written beyond which {@link MultilogEngine.feed} makes its caller wait. */
@@ -105,8 +110,11 @@ export class MultilogEngine {
     this.#ctx = {
       warn: opts.warn ?? ((m) => printWarning("multilog", m)),
       pauseMs: opts.pauseMs ?? 5000,
-      owner: opts.owner,
+      account: opts.account,
     };
+    if (opts.account && script.dirs.some((d) => d.processor !== null)) {
+      throw new MultilogError("a processor cannot run with an account's rights in-process", 100);
+    }
     this.#stderr = opts.stderr ?? ((b) => {
       try {
         writeAll(2, b as Uint8Array<ArrayBuffer>);
@@ -156,12 +164,12 @@ export class MultilogEngine {
       for (const file of this.#script.statusFiles) {
         const path = file.startsWith("/") ? file : `${this.#base}/${file}`;
         try {
-          closeFd(openAppend(this.#ctx, path));
+          closeFd(asAccount(this.#ctx, () => openAppend(path)));
         } catch (e) {
           throw MultilogError.of(`unable to create ${file}: `, e);
         }
         try {
-          this.#statusFiles.push(Deno.openSync(path, { write: true }));
+          this.#statusFiles.push(asAccount(this.#ctx, () => Deno.openSync(path, { write: true })));
         } catch (e) {
           throw MultilogError.of(`unable to write ${file}: `, e);
         }

@@ -1,20 +1,19 @@
 /**
  * The file-system seam of the log engine: creating files with exact modes
  * (independent of the process umask, which an in-process logger must not
- * change) and handing them to the account that owns the log, plus the
- * warn-pause-retry loop daemontools wraps around every step that may fail
- * for a while (a full disk, a directory made unwritable).
+ * change), every path step taken with the rights of the account the log
+ * belongs to (`setuidgid` loggers: per-thread filesystem credentials, so
+ * the kernel checks them — never root doing the work and chown after), and
+ * the warn-pause-retry loop daemontools wraps around every step that may
+ * fail for a while (a full disk, a directory made unwritable).
  *
  * @module
  */
 import { reason } from "../common/errors.ts";
 import { close, O, open } from "../sys/fd.ts";
+import { type FsCredentials, withFsCredentials } from "../sys/fscreds.ts";
 
-/** The account created files and directories are given to (`setuidgid` loggers). */
-export interface Owner {
-  uid: number;
-  gid: number;
-}
+export type { FsCredentials };
 
 /** What the engine's file steps need from their host. */
 export interface FileContext {
@@ -22,8 +21,16 @@ export interface FileContext {
   warn(message: string): void;
   /** Pause before retrying a failed step (daemontools: 5 seconds). */
   pauseMs: number;
-  /** Give created files to this account. */
-  owner?: Owner;
+  /** Take every path step with this account's rights (a `setuidgid` logger). */
+  account?: FsCredentials;
+}
+
+/**
+ * Runs a synchronous path step (open, create, rename, link, unlink, chmod,
+ * stat, readdir, mkdir) with the log account's rights, if there is one.
+ */
+export function asAccount<T>(ctx: FileContext, step: () => T): T {
+  return ctx.account ? withFsCredentials(ctx.account, step) : step();
 }
 
 /** True when `e` is the error for a missing file. */
@@ -39,7 +46,8 @@ export function sleep(ms: number): Promise<void> {
 /**
  * Runs `step` until it succeeds; after each failure warns `what` + the
  * reason and pauses. `what` is daemontools' text, e.g. `unable to write to
- * ./main/current, pausing: `.
+ * ./main/current, pausing: `. A step on an open descriptor (fsync) may be
+ * asynchronous; path steps go through {@link retryPath}.
  */
 export async function retry<T>(
   ctx: FileContext,
@@ -56,9 +64,9 @@ export async function retry<T>(
   }
 }
 
-/** chown to the owner, if there is one. */
-export function own(ctx: FileContext, path: string): void {
-  if (ctx.owner) Deno.chownSync(path, ctx.owner.uid, ctx.owner.gid);
+/** {@link retry} of a synchronous path step, taken with the account's rights. */
+export function retryPath<T>(ctx: FileContext, what: string, step: () => T): Promise<T> {
+  return retry(ctx, what, () => asAccount(ctx, step));
 }
 
 function exists(path: string): boolean {
@@ -72,24 +80,24 @@ function exists(path: string): boolean {
 
 /**
  * open_append: opens `path` for appending (a raw fd, close-on-exec),
- * creating it with exactly `mode` (and the owner) when it is new.
+ * creating it with exactly `mode` when it is new. Call it through
+ * {@link asAccount}, as every path step here.
  */
-export function openAppend(ctx: FileContext, path: string, mode = 0o600): number {
-  return openNew(ctx, path, O.WRONLY | O.APPEND | O.CREAT, mode);
+export function openAppend(path: string, mode = 0o600): number {
+  return openNew(path, O.WRONLY | O.APPEND | O.CREAT, mode);
 }
 
 /** open_trunc: opens `path` truncated for writing, created with exactly `mode` when new. */
-export function openTrunc(ctx: FileContext, path: string, mode = 0o644): number {
-  return openNew(ctx, path, O.WRONLY | O.TRUNC | O.CREAT, mode);
+export function openTrunc(path: string, mode = 0o644): number {
+  return openNew(path, O.WRONLY | O.TRUNC | O.CREAT, mode);
 }
 
-function openNew(ctx: FileContext, path: string, flags: number, mode: number): number {
+function openNew(path: string, flags: number, mode: number): number {
   const fresh = !exists(path);
   const fd = open(path, flags | O.CLOEXEC, mode);
   if (fresh) {
     try {
       Deno.chmodSync(path, mode);
-      own(ctx, path);
     } catch (e) {
       close(fd);
       throw e;
@@ -98,13 +106,12 @@ function openNew(ctx: FileContext, path: string, flags: number, mode: number): n
   return fd;
 }
 
-/** mkdir with exactly `mode` and the owner; an existing entry is left alone (as daemontools). */
-export function makeDir(ctx: FileContext, path: string, mode = 0o700): void {
+/** mkdir with exactly `mode`; an existing entry is left alone (as daemontools). */
+export function makeDir(path: string, mode = 0o700): void {
   try {
     Deno.mkdirSync(path, { mode });
   } catch {
     return; // exists, or fails again when opened, with the message that matters
   }
   Deno.chmodSync(path, mode);
-  own(ctx, path);
 }

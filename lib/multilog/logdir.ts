@@ -21,13 +21,14 @@ import type { DirSpec } from "./script.ts";
 import { MultilogError } from "./errors.ts";
 import { reason } from "../common/errors.ts";
 import {
+  asAccount,
   type FileContext,
   isMissing,
   makeDir,
   openAppend,
   openTrunc,
-  own,
   retry,
+  retryPath,
   sleep,
 } from "./files.ts";
 
@@ -60,6 +61,11 @@ export class LogDir {
     return join(this.path, file);
   }
 
+  /** A synchronous path step, with the log account's rights. */
+  #fs<T>(step: () => T): T {
+    return asAccount(this.#ctx, step);
+  }
+
   /**
    * multilog's `restart`: makes and locks the directory and recovers what a
    * previous run left. Returns the size of `current` (multilog's `bytes`).
@@ -67,17 +73,20 @@ export class LogDir {
    */
   async open(): Promise<number> {
     const n = this.name;
-    makeDir(this.#ctx, this.path);
+    this.#fs(() => makeDir(this.path));
     try {
-      const st = Deno.statSync(this.path);
-      if (!st.isDirectory) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-      Deno.readDirSync(this.path)[Symbol.iterator]().next();
+      this.#fs(() => {
+        const st = Deno.statSync(this.path);
+        if (!st.isDirectory) {
+          throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+        }
+        Deno.readDirSync(this.path)[Symbol.iterator]().next();
+      });
     } catch (e) {
       throw MultilogError.of(`unable to open directory ${n}: `, e);
     }
     try {
-      this.#lockFd = lockFile(this.#p("lock"));
-      own(this.#ctx, this.#p("lock"));
+      this.#lockFd = this.#fs(() => lockFile(this.#p("lock")));
     } catch (e) {
       this.close();
       throw MultilogError.of(`unable to lock directory ${n}: `, e);
@@ -94,7 +103,7 @@ export class LogDir {
     const n = this.name;
     let st: Deno.FileInfo | null = null;
     try {
-      st = Deno.statSync(this.#p("current"));
+      st = this.#fs(() => Deno.statSync(this.#p("current")));
     } catch (e) {
       if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/current: `, e);
     }
@@ -102,7 +111,7 @@ export class LogDir {
       // finished cleanly: carry on appending to it
       this.#current = this.#fatal(
         `unable to append to ${n}/current: `,
-        () => openAppend(this.#ctx, this.#p("current")),
+        () => openAppend(this.#p("current")),
       );
       this.#fatal(
         `unable to set mode of ${n}/current: `,
@@ -114,7 +123,7 @@ export class LogDir {
     this.#unlinkQuiet("newstate");
     let processed = false;
     try {
-      processed = (Deno.statSync(this.#p("processed")).mode! & 0o100) !== 0;
+      processed = (this.#fs(() => Deno.statSync(this.#p("processed"))).mode! & 0o100) !== 0;
     } catch (e) {
       if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/processed: `, e);
     }
@@ -128,11 +137,11 @@ export class LogDir {
     await this.#finish("current", "u");
     this.#fatal(
       `unable to write to ${n}/state: `,
-      () => closeFd(openTrunc(this.#ctx, this.#p("state"))),
+      () => closeFd(openTrunc(this.#p("state"))),
     );
     this.#current = this.#fatal(
       `unable to write to ${n}/current: `,
-      () => openAppend(this.#ctx, this.#p("current")),
+      () => openAppend(this.#p("current")),
     );
     this.#fatal(
       `unable to set mode of ${n}/current: `,
@@ -141,9 +150,10 @@ export class LogDir {
     return 0;
   }
 
+  /** A path step that ends the logger when it fails. */
   #fatal<T>(what: string, step: () => T): T {
     try {
-      return step();
+      return this.#fs(step);
     } catch (e) {
       throw MultilogError.of(what, e);
     }
@@ -151,7 +161,7 @@ export class LogDir {
 
   #unlinkQuiet(file: string): void {
     try {
-      Deno.removeSync(this.#p(file));
+      this.#fs(() => Deno.removeSync(this.#p(file)));
     } catch { /* as unlink() with the result ignored */ }
   }
 
@@ -205,22 +215,22 @@ export class LogDir {
     await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(cur));
     closeFd(cur);
     this.#current = -1;
-    await retry(
+    await retryPath(
       ctx,
       `unable to rename current to previous in directory ${n}, pausing: `,
       () => Deno.renameSync(this.#p("current"), this.#p("previous")),
     );
-    this.#current = await retry(
+    this.#current = await retryPath(
       ctx,
       `unable to create ${n}/current, pausing: `,
-      () => openAppend(ctx, this.#p("current")),
+      () => openAppend(this.#p("current")),
     );
-    await retry(
+    await retryPath(
       ctx,
       `unable to set mode of ${n}/current, pausing: `,
       () => Deno.chmodSync(this.#p("current"), 0o644),
     );
-    await retry(
+    await retryPath(
       ctx,
       `unable to set mode of ${n}/previous, pausing: `,
       () => Deno.chmodSync(this.#p("previous"), 0o744),
@@ -232,12 +242,12 @@ export class LogDir {
     await this.#runProcessor(this.#spec.processor);
     await this.#syncClose("processed", 0o744);
     await this.#syncClose("newstate", null);
-    await retry(
+    await retryPath(
       ctx,
       `unable to remove ${n}/previous, pausing: `,
       () => Deno.removeSync(this.#p("previous")),
     );
-    await retry(
+    await retryPath(
       ctx,
       `unable to rename newstate to state in directory ${n}, pausing: `,
       () => Deno.renameSync(this.#p("newstate"), this.#p("state")),
@@ -247,15 +257,15 @@ export class LogDir {
 
   async #syncClose(file: string, mode: number | null): Promise<void> {
     const n = this.name, ctx = this.#ctx;
-    const fd = await retry(
+    const fd = await retryPath(
       ctx,
       `unable to create ${n}/${file}, pausing: `,
-      () => openAppend(ctx, this.#p(file)),
+      () => openAppend(this.#p(file)),
     );
     try {
       await retry(ctx, `unable to write ${n}/${file} to disk, pausing: `, () => fsync(fd));
       if (mode !== null) {
-        await retry(
+        await retryPath(
           ctx,
           `unable to set mode of ${n}/${file}, pausing: `,
           () => Deno.chmodSync(this.#p(file), mode),
@@ -277,12 +287,12 @@ export class LogDir {
       const fds: number[] = [];
       let pid = -1;
       try {
+        // (an account's processor runs as a process under setuidgid; this is root's logger)
+        const TRUNC = O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC;
         fds.push(openFd(this.#p("previous"), O.RDONLY | O.CLOEXEC));
-        fds.push(openFd(this.#p("processed"), O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC, 0o644));
-        own(this.#ctx, this.#p("processed"));
+        fds.push(openFd(this.#p("processed"), TRUNC, 0o644));
         fds.push(openFd(this.#p("state"), O.RDONLY | O.CLOEXEC));
-        fds.push(openFd(this.#p("newstate"), O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC, 0o644));
-        own(this.#ctx, this.#p("newstate"));
+        fds.push(openFd(this.#p("newstate"), TRUNC, 0o644));
         pid = spawn({
           path: "/bin/sh",
           argv: ["sh", "-c", processor],
@@ -316,7 +326,7 @@ export class LogDir {
     let st: Deno.FileInfo | null = null;
     while (st === null) {
       try {
-        st = Deno.statSync(this.#p(file));
+        st = this.#fs(() => Deno.statSync(this.#p(file)));
       } catch (e) {
         if (isMissing(e)) return;
         ctx.warn(`unable to stat ${n}/${file}, pausing: ${reason(e)}`);
@@ -331,7 +341,7 @@ export class LogDir {
         name[STAMP_LEN + 1] = code.charCodeAt(0);
         const fn = dec.decode(name);
         try {
-          Deno.linkSync(this.#p(file), this.#p(fn));
+          this.#fs(() => Deno.linkSync(this.#p(file), this.#p(fn)));
           break;
         } catch (e) {
           ctx.warn(`unable to link to ${n}/${fn}, pausing: ${reason(e)}`);
@@ -339,7 +349,7 @@ export class LogDir {
         }
       }
     }
-    await retry(
+    await retryPath(
       ctx,
       `unable to remove ${n}/${file}, pausing: `,
       () => Deno.removeSync(this.#p(file)),
@@ -347,7 +357,7 @@ export class LogDir {
     for (;;) {
       let fit: boolean;
       try {
-        fit = this.#filesFit();
+        fit = this.#fs(() => this.#filesFit());
       } catch (e) {
         ctx.warn(`unable to read ${n}, pausing: ${reason(e)}`);
         await sleep(ctx.pauseMs);
@@ -389,7 +399,7 @@ export class LogDir {
       `unable to write ${this.name}/current to disk, pausing: `,
       () => fsyncAsync(cur),
     );
-    await retry(
+    await retryPath(
       this.#ctx,
       `unable to set mode of ${this.name}/current, pausing: `,
       () => Deno.chmodSync(this.#p("current"), 0o744),

@@ -10,7 +10,8 @@
  *
  * const engine = new MultilogEngine(parseScript(["t", "s1000000", "n20", "./main"]), {
  *   cwd: "/service/web/log",
- *   owner: { uid: 1001, gid: 1001 }, // setuidgid-style loggers: files given to that account
+ *   // setuidgid-style loggers: every file step taken with the account's rights
+  account: { uid: 1001, gid: 1001, groups: [1001] },
  * });
  * await engine.open();
  * await engine.feed(new TextEncoder().encode("started\n"));
@@ -28,6 +29,6 @@ export {
   STATUS_SIZE,
 } from "./engine.ts";
 export { MultilogError } from "./errors.ts";
-export type { Owner } from "./files.ts";
+export type { FsCredentials } from "./files.ts";
 export { match } from "./match.ts";
 export { type Action, type DirSpec, LIMITS, type ParsedScript, parseScript } from "./script.ts";

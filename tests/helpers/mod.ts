@@ -276,3 +276,15 @@ export function linkPrograms(sb: Sandbox, names: string[]): string {
   for (const n of ["dt", ...names]) Deno.symlinkSync(LAUNCHER, `${bin}/${n}`);
   return bin;
 }
+
+/** A test account (made with useradd when missing, no home, own group): its name, uid and gid. */
+export function testAccount(name: string): { name: string; uid: number; gid: number } {
+  const id = (flag: string) =>
+    new Deno.Command("id", { args: [flag, name], stdout: "piped", stderr: "null" }).outputSync();
+  if (!id("-u").success) {
+    new Deno.Command("useradd", { args: ["-M", "-U", "-s", "/usr/sbin/nologin", name] })
+      .outputSync();
+  }
+  const num = (flag: string) => Number(dec.decode(id(flag).stdout).trim());
+  return { name, uid: num("-u"), gid: num("-g") };
+}

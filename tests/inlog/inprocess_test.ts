@@ -5,7 +5,14 @@
  * near-misses run as a process.
  */
 import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { linkPrograms, run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import {
+  linkPrograms,
+  run,
+  type Sandbox,
+  testAccount,
+  waitFor,
+  withSandbox,
+} from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { children, svscan, up } from "../svscan/_svscan.ts";
 
@@ -58,13 +65,6 @@ async function runTree(inProcess: boolean, logRun: string, owner?: string) {
   return { view: view!, logPid, scanPid };
 }
 
-function ensureUser(name: string) {
-  const r = new Deno.Command("id", { args: [name], stdout: "null", stderr: "null" }).outputSync();
-  if (!r.success) {
-    new Deno.Command("useradd", { args: ["-M", "-s", "/usr/sbin/nologin", name] }).outputSync();
-  }
-}
-
 Deno.test("in-process logger: same log directory as the multilog process, both ways", async () => {
   const script = "#!/bin/sh\nexec 2>&1\nexec multilog s4096 n3 ./main\n";
   const a = await runTree(true, script);
@@ -83,10 +83,7 @@ Deno.test("in-process logger: same log directory as the multilog process, both w
 });
 
 Deno.test("in-process logger: setuidgid ACCOUNT gives the files to ACCOUNT, as the process does", async () => {
-  ensureUser("dtlog");
-  const uid = Number(new TextDecoder().decode(
-    new Deno.Command("id", { args: ["-u", "dtlog"], stdout: "piped" }).outputSync().stdout,
-  ));
+  const { uid } = testAccount("dtlog");
   const script = "#!/bin/sh\nexec setuidgid dtlog multilog s4096 n3 ./main\n";
   const a = await runTree(true, script, "dtlog");
   const b = await runTree(false, script, "dtlog");

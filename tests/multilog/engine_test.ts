@@ -1,6 +1,6 @@
 /**
  * The log engine as a library, in this process: several engines side by
- * side, no exits, errors as values, the owner seam, warnings and `e` output
+ * side, no exits, errors as values, an account's rights, warnings and `e` output
  * through the host.
  */
 import { withSandbox } from "../helpers/mod.ts";
@@ -84,7 +84,7 @@ Deno.test("engine: open() reports errors instead of exiting", async () => {
   });
 });
 
-Deno.test("engine: files go to the owner; warnings and e output go to the host", async () => {
+Deno.test("engine: warnings and e output go to the host; processors run", async () => {
   await withSandbox(async (sb) => {
     const warnings: string[] = [];
     const errOut: string[] = [];
@@ -92,7 +92,6 @@ Deno.test("engine: files go to the owner; warnings and e output go to the host",
       parseScript(["e", "s4096", "!test -e ok || { touch ok; exit 1; }; cat", "./main"]),
       {
         cwd: sb.dir,
-        owner: { uid: 65534, gid: 65534 },
         pauseMs: 10,
         warn: (m) => warnings.push(m),
         stderr: (b) => errOut.push(new TextDecoder().decode(b)),
@@ -104,13 +103,44 @@ Deno.test("engine: files go to the owner; warnings and e output go to the host",
     await e.close();
     assertEquals(warnings, ["processor failed in ./main, pausing"]);
     assertEquals(errOut.join(""), "x".repeat(100) + "\n");
-    for (const n of ["", "/current", "/lock", "/state", `/${rotated(sb.path("main"))[0]}`]) {
-      const st = Deno.statSync(sb.path("main") + n);
-      assertEquals([st.uid, st.gid], [65534, 65534], n);
-    }
     assertEquals(
       Deno.readTextFileSync(sb.path("main", rotated(sb.path("main"))[0])),
       "x".repeat(100) + "\n",
     );
+  });
+});
+
+Deno.test("engine: an account's files are made with its rights; no processor with an account", async () => {
+  await withSandbox(async (sb) => {
+    const nobody = { uid: 65534, gid: 65534, groups: [65534] };
+    Deno.chmodSync(sb.dir, 0o755);
+    Deno.mkdirSync(sb.path("main"));
+    Deno.chownSync(sb.path("main"), 65534, 65534);
+    const e = new MultilogEngine(parseScript(["s4096", "=status", "./main"]), {
+      cwd: sb.dir,
+      account: nobody,
+    });
+    // =status is in the sandbox, which nobody may not write
+    const refused = await e.open().then(() => null, (err) => err);
+    assertEquals(refused?.message, "unable to create status: access denied");
+    const ok = new MultilogEngine(parseScript(["s4096", "./main"]), {
+      cwd: sb.dir,
+      account: nobody,
+    });
+    await ok.open();
+    await ok.feed(enc.encode("x".repeat(100) + "\n"));
+    await ok.rotateNow();
+    await ok.close();
+    for (const n of ["", "/current", "/lock", "/state", `/${rotated(sb.path("main"))[0]}`]) {
+      const st = Deno.statSync(sb.path("main") + n);
+      assertEquals([st.uid, st.gid], [65534, 65534], n);
+    }
+    let thrown: unknown = null;
+    try {
+      new MultilogEngine(parseScript(["!cat", "./main"]), { cwd: sb.dir, account: nobody });
+    } catch (err) {
+      thrown = err;
+    }
+    assertEquals(thrown instanceof MultilogError, true);
   });
 });
