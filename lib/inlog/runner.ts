@@ -18,6 +18,7 @@ import type { WaitStatus } from "../sys/wait.ts";
 import { realWhich, selfPaths } from "../chain/resolve.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
+import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
 import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
 import type { PipeReader } from "./pipe_reader.ts";
@@ -147,16 +148,32 @@ function startLogger(
   let opened = false, paused = false, term = false, done = false;
   let feeding = Promise.resolve();
 
-  const finish = (s: WaitStatus) => {
+  let ended = false;
+  const endOnce = (s: WaitStatus) => {
+    if (ended) return;
+    ended = true;
+    where.close();
+    end(s);
+  };
+  /**
+   * Ends the logger: after what was taken is written (end of input, TERM),
+   * or at once for a signal that kills multilog, even while a graceful end
+   * waits for a full disk.
+   */
+  const finish = (s: WaitStatus, now = false) => {
+    if (now) {
+      done = true;
+      reader.detach();
+      engine.abort();
+      queueMicrotask(() => endOnce(s));
+      return;
+    }
     if (done) return;
     done = true;
     reader.detach();
     feeding.then(() => engine.close()).catch((e) => {
-      opts.log(`multilog: warning: ${opts.dir}: ${reason(e)}`);
-    }).finally(() => {
-      where.close();
-      end(s);
-    });
+      if (!(e instanceof Cancelled)) opts.log(`multilog: warning: ${opts.dir}: ${reason(e)}`);
+    }).finally(() => endOnce(s));
   };
 
   const sink = (b: Uint8Array): Promise<void> => {
@@ -190,17 +207,19 @@ function startLogger(
     if (term && engine.atLineStart) return finish(status(0, null));
     attach();
   }, (e) => {
+    if (done) return; // killed while opening
     done = true;
-    where.close();
     const code = e instanceof MultilogError ? e.code : 111;
     opts.log(`multilog: fatal: ${e instanceof MultilogError ? e.message : reason(e)}`);
-    queueMicrotask(() => end(status(code, null)));
+    queueMicrotask(() => endOnce(status(code, null)));
   });
 
   return {
     pid: Deno.pid,
     signal(sig: number): void {
-      if (done) return;
+      if (ended) return;
+      const caught = sig === SIG.ALRM || sig === SIG.STOP || sig === SIG.CONT || sig === SIG.TERM;
+      if (done && caught) return; // ending already; only a killing signal cuts it short
       switch (sig) {
         case SIG.ALRM:
           if (opened) engine.rotateNow().catch(() => {});
@@ -220,8 +239,8 @@ function startLogger(
           if (opened && engine.atLineStart) finish(status(0, null));
           return;
         default:
-          // multilog catches only ALRM and TERM: anything else ends it
-          finish(status(null, sig));
+          // multilog catches only ALRM and TERM: anything else ends it, there and then
+          finish(status(null, sig), true);
       }
     },
   };

@@ -50,8 +50,25 @@ export interface EngineOptions {
   account?: FsCredentials;
 }
 
-/** Bytes staged but not yet written beyond which {@link MultilogEngine.feed} makes its caller wait. */
-export const BACKLOG_MAX = 4 << 20;
+/** What the log engines open in one process may hold, together, of bytes not yet written. */
+export const MEMORY_BUDGET = 64 << 20;
+/** The most one engine holds (taken but not written) before {@link MultilogEngine.feed} waits. */
+export const BACKLOG_MAX = 1 << 20;
+/** The least: one engine's share never drops below this, however many are open. */
+export const BACKLOG_MIN = 64 << 10;
+
+let openEngines = 0;
+
+/**
+ * One engine's share of {@link MEMORY_BUDGET}: the budget split over the
+ * engines open in this process, between {@link BACKLOG_MIN} and
+ * {@link BACKLOG_MAX}. So the bytes held by every logger of a scanner stay
+ * under max(64 MiB, 64 KiB per logger), however many are stuck.
+ */
+export function backlogCap(): number {
+  const share = Math.floor(MEMORY_BUDGET / Math.max(1, openEngines));
+  return Math.max(BACKLOG_MIN, Math.min(BACKLOG_MAX, share));
+}
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -97,10 +114,12 @@ export class MultilogEngine {
   #nls = new Int32Array(4096);
   #nlCount = 0;
   #inBase = -1;
-  #queue: Promise<void> = RESOLVED;
-  #backlog = 0;
+  #writer: Promise<void> | null = null;
+  #closing: Promise<void> | null = null;
+  readonly #waiters: (() => void)[] = [];
   #inFlight = 0;
   #failure: Promise<never> | null = null;
+  #counted = false;
   #state: "new" | "open" | "closing" | "closed" = "new";
 
   /** Prepares an engine for `script`; nothing is touched until {@link open}. */
@@ -160,6 +179,8 @@ export class MultilogEngine {
   async open(): Promise<void> {
     if (this.#state !== "new") throw new MultilogError("engine already opened", 100);
     this.#state = "open";
+    openEngines++;
+    this.#counted = true;
     try {
       for (const file of this.#script.statusFiles) {
         const path = file.startsWith("/") ? file : `${this.#base}/${file}`;
@@ -185,7 +206,6 @@ export class MultilogEngine {
       }
     } catch (e) {
       this.#release();
-      this.#state = "closed";
       throw e;
     }
   }
@@ -197,23 +217,25 @@ export class MultilogEngine {
 
   /**
    * Takes `bytes`: complete lines are split, stamped and selected at once,
-   * and written to their log files in order, in the background. The promise
-   * resolves at once unless more than {@link BACKLOG_MAX} bytes are waiting
-   * to be written (a rotation's fsync, a full disk), and then when they are
-   * written: a feeder that awaits it reads no faster than the disk takes the
-   * log. A partial line waits for its end.
+   * and written to their log files in order, in the background (one write
+   * at a time, off the JS thread; what comes in meanwhile joins the next).
+   * The promise resolves at once unless more than {@link backlogCap} bytes
+   * are waiting to be written (a rotation's fsync, a full or slow disk), and
+   * then when they are under it again: a feeder that awaits it reads no
+   * faster than the disk takes the log. A partial line waits for its end.
    */
   feed(bytes: Uint8Array): Promise<void> {
     this.#mustBeOpen();
     this.#consume(bytes);
     this.#schedule();
-    if (this.#backlog <= BACKLOG_MAX) return this.#failure ?? RESOLVED;
-    return this.#queue.then(() => this.#failure ?? undefined);
+    if (this.#failure) return this.#failure;
+    if (this.#backlog() <= backlogCap()) return RESOLVED;
+    return new Promise<void>((r) => this.#waiters.push(r)).then(() => this.#failure ?? undefined);
   }
 
   /** Resolves when everything fed so far is written to the log files. */
   flush(): Promise<void> {
-    return this.#queue.then(() => this.#failure ?? undefined);
+    return this.#drained().then(() => this.#failure ?? undefined);
   }
 
   /**
@@ -234,60 +256,105 @@ export class MultilogEngine {
    * feed the rest of the current line first (see {@link atLineStart}).
    */
   close(): Promise<void> {
-    if (this.#state === "closing" || this.#state === "closed") return this.flush();
+    if (this.#closing) return this.#closing;
     this.#mustBeOpen();
     this.#state = "closing";
     this.#endOfInput();
     this.#schedule();
-    this.#queue = this.#queue.then(async () => {
+    this.#closing = this.#drained().then(async () => {
       try {
         if (this.#failure === null) { for (const d of this.#dirs) await d.finishCurrent(); }
       } finally {
         this.#release();
-        this.#state = "closed";
       }
-    });
-    return this.flush();
+    }).then(() => this.#failure ?? undefined);
+    return this.#closing;
   }
 
-  /** Queues what the last step staged for writing, in order. */
+  /**
+   * What KILL does to multilog: the engine ends now, whatever it is waiting
+   * for (a full disk, a slow fsync). What was taken but not yet written is
+   * lost, as multilog's buffers are; `current` keeps mode 0644, so the next
+   * start keeps it as an `@….u` file. Descriptors and locks are released at
+   * once; a write already handed to the kernel completes on its own.
+   */
+  abort(): void {
+    if (this.#state === "closed") return;
+    this.#ctx.cancelled = true;
+    this.#release();
+    this.#wake();
+  }
+
+  /** Bytes taken but not written: staged in the buffers, or being written. */
+  #backlog(): number {
+    let n = this.#inFlight;
+    for (const b of this.#bufs) n += b.len;
+    return n;
+  }
+
+  /** Resolves when no write is going on and nothing is staged (never rejects). */
+  async #drained(): Promise<void> {
+    while (this.#writer !== null) await this.#writer;
+  }
+
+  /** Wakes the feeders waiting for room, when there is room (or nothing more will come). */
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    if (this.#failure === null && this.#state !== "closed" && this.#backlog() > backlogCap()) {
+      return;
+    }
+    for (const r of this.#waiters.splice(0)) r();
+  }
+
+  /** Starts the writer when something is staged and no writer is going. */
   #schedule(): void {
     if (this.#errLen) {
       this.#stderr(this.#err.slice(0, this.#errLen));
       this.#errLen = 0;
     }
-    const status: [number, Uint8Array][] = [];
-    for (let k = 0; k < this.#statusDirty.length; k++) {
-      if (!this.#statusDirty[k]) continue;
-      this.#statusDirty[k] = false;
-      status.push([k, this.#statusBufs[k].slice()]);
+    if (this.#writer !== null || this.#state === "closed") return;
+    if (
+      !this.#statusDirty.includes(true) && this.#bufs.every((b) => b.len === 0 && !b.cuts.length)
+    ) {
+      return;
     }
-    const batches: [number, StagedBatch][] = [];
-    let size = 0;
-    const idle = this.#inFlight === 0 && status.length === 0;
-    for (let i = 0; i < this.#bufs.length; i++) {
-      const buf = this.#bufs[i];
-      // the usual case, nothing queued and no rotation due: write now, keep the buffer
-      const done = idle && buf.cuts.length === 0 ? this.#dirs[i].writeNow(buf.staged()) : 0;
-      const b = buf.take(done);
-      if (b === null) continue;
-      batches.push([i, b]);
-      size += b.bytes.length;
-    }
-    if (batches.length === 0 && status.length === 0) return;
-    this.#backlog += size;
-    this.#inFlight++;
-    this.#queue = this.#queue.then(async () => {
+    this.#writer = this.#writeLoop().finally(() => {
+      this.#writer = null;
+      this.#schedule(); // what was staged while the last write ended
+      this.#wake();
+    });
+  }
+
+  /** Writes what is staged, one batch at a time, until nothing is left. */
+  async #writeLoop(): Promise<void> {
+    while (this.#failure === null && !this.#ctx.cancelled) {
+      const status: [number, Uint8Array][] = [];
+      for (let k = 0; k < this.#statusDirty.length; k++) {
+        if (!this.#statusDirty[k]) continue;
+        this.#statusDirty[k] = false;
+        status.push([k, this.#statusBufs[k].slice()]);
+      }
+      const batches: [number, StagedBatch][] = [];
+      let size = 0;
+      for (let i = 0; i < this.#bufs.length; i++) {
+        const b = this.#bufs[i].take();
+        if (b === null) continue;
+        batches.push([i, b]);
+        size += b.bytes.length;
+      }
+      if (batches.length === 0 && status.length === 0) return;
+      this.#inFlight = size;
       try {
-        if (this.#failure === null) await this.#write(status, batches);
+        await this.#write(status, batches);
       } catch (e) {
+        if (this.#ctx.cancelled) return;
         this.#failure = Promise.reject(e);
         this.#failure.catch(() => {});
       } finally {
-        this.#backlog -= size;
-        this.#inFlight--;
+        this.#inFlight = 0;
       }
-    });
+      this.#wake();
+    }
   }
 
   #mustBeOpen(): void {
@@ -297,6 +364,9 @@ export class MultilogEngine {
   }
 
   #release(): void {
+    this.#state = "closed";
+    if (this.#counted) openEngines--;
+    this.#counted = false;
     for (const d of this.#dirs) d.close();
     for (const f of this.#statusFiles) f?.close();
     this.#statusFiles.length = 0;
@@ -560,13 +630,9 @@ export class MultilogEngine {
       await retry(
         this.#ctx,
         `unable to move to beginning of ${name}, pausing: `,
-        () => f.seekSync(0, Deno.SeekMode.Start),
+        () => f.seek(0, Deno.SeekMode.Start),
       );
-      const w = await retry(
-        this.#ctx,
-        `unable to write ${name}, pausing: `,
-        () => f.writeSync(buf),
-      );
+      const w = await retry(this.#ctx, `unable to write ${name}, pausing: `, () => f.write(buf));
       if (w === STATUS_SIZE) return;
     }
   }

@@ -23,6 +23,16 @@ export interface FileContext {
   pauseMs: number;
   /** Take every path step with this account's rights (a `setuidgid` logger). */
   account?: FsCredentials;
+  /** Set when the logger was killed: every step still waiting gives up. */
+  cancelled?: boolean;
+}
+
+/** Thrown into a step of a logger that was killed meanwhile. */
+export class Cancelled extends Error {
+  constructor() {
+    super("logger killed");
+    this.name = "Cancelled";
+  }
 }
 
 /**
@@ -55,9 +65,13 @@ export async function retry<T>(
   step: () => T | Promise<T>,
 ): Promise<T> {
   for (;;) {
+    if (ctx.cancelled) throw new Cancelled();
     try {
-      return await step();
+      const r = await step();
+      if (ctx.cancelled) throw new Cancelled(); // killed while the step was on the disk
+      return r;
     } catch (e) {
+      if (ctx.cancelled) throw new Cancelled();
       ctx.warn(what + reason(e));
       await sleep(ctx.pauseMs);
     }

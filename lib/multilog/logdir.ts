@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { lockFile } from "../sys/lock.ts";
 import { spawn } from "../sys/spawn.ts";
 import { waitChild } from "../sys/reaper.ts";
-import { close as closeFd, O, open as openFd, writeSome } from "../sys/fd.ts";
-import { fsync, fsyncAsync, startWriteback } from "../sys/fsync.ts";
+import { close as closeFd, O, open as openFd, writeSomeAsync } from "../sys/fd.ts";
+import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
 import { SysError } from "../common/errors.ts";
 import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
 import type { DirSpec } from "./script.ts";
@@ -22,6 +22,7 @@ import { MultilogError } from "./errors.ts";
 import { reason } from "../common/errors.ts";
 import {
   asAccount,
+  Cancelled,
   type FileContext,
   isMissing,
   makeDir,
@@ -166,29 +167,17 @@ export class LogDir {
   }
 
   /**
-   * Appends as much of `bytes` to `current` as goes without trouble, at
-   * once; returns how much that was (the rest is for {@link write}).
-   */
-  writeNow(bytes: Uint8Array<ArrayBuffer>): number {
-    let off = 0;
-    while (off < bytes.length) {
-      const w = writeSome(this.#current, off === 0 ? bytes : bytes.subarray(off));
-      if (w > 0) off += w;
-      else if (w !== -4) break;
-    }
-    this.#written(off);
-    return off;
-  }
-
-  /**
-   * Appends `bytes` to `current`, warning and pausing while that fails, and
-   * starts their write-back to disk.
+   * Appends `bytes` to `current` (off the JS thread), warning and pausing
+   * while that fails, and starts their write-back to disk every
+   * {@link WRITEBACK_STEP} bytes.
    */
   async write(bytes: Uint8Array<ArrayBuffer>): Promise<void> {
     let off = 0;
     const fd = this.#current;
     while (off < bytes.length) {
-      const w = writeSome(fd, off === 0 ? bytes : bytes.subarray(off));
+      this.#live();
+      const w = await writeSomeAsync(fd, off === 0 ? bytes : bytes.subarray(off));
+      this.#live();
       if (w > 0) off += w;
       else if (w !== -4) {
         this.#ctx.warn(
@@ -197,22 +186,23 @@ export class LogDir {
         await sleep(this.#ctx.pauseMs);
       }
     }
-    this.#written(bytes.length);
-  }
-
-  /** Starts the write-back of `current` every {@link WRITEBACK_STEP} bytes. */
-  #written(n: number): void {
-    this.#unsynced += n;
+    this.#unsynced += bytes.length;
     if (this.#unsynced >= WRITEBACK_STEP) {
       this.#unsynced = 0;
-      startWriteback(this.#current);
+      await startWriteback(fd);
     }
+  }
+
+  /** Throws {@link Cancelled} once the logger was killed (its descriptors are gone). */
+  #live(): void {
+    if (this.#ctx.cancelled) throw new Cancelled();
   }
 
   /** multilog's `fullcurrent`: `current` is done; rotate it (and run the processor). */
   async rotate(): Promise<void> {
     const n = this.name, ctx = this.#ctx, cur = this.#current;
     await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(cur));
+    this.#live();
     closeFd(cur);
     this.#current = -1;
     await retryPath(
@@ -263,7 +253,7 @@ export class LogDir {
       () => openAppend(this.#p(file)),
     );
     try {
-      await retry(ctx, `unable to write ${n}/${file} to disk, pausing: `, () => fsync(fd));
+      await retry(ctx, `unable to write ${n}/${file} to disk, pausing: `, () => fsyncAsync(fd));
       if (mode !== null) {
         await retryPath(
           ctx,
@@ -284,6 +274,7 @@ export class LogDir {
   async #runProcessor(processor: string): Promise<void> {
     const n = this.name;
     for (;;) {
+      this.#live();
       const fds: number[] = [];
       let pid = -1;
       try {
@@ -325,6 +316,7 @@ export class LogDir {
     const n = this.name, ctx = this.#ctx;
     let st: Deno.FileInfo | null = null;
     while (st === null) {
+      this.#live();
       try {
         st = this.#fs(() => Deno.statSync(this.#p(file)));
       } catch (e) {
@@ -336,6 +328,7 @@ export class LogDir {
     if (st.nlink === 1) {
       const name = new Uint8Array(STAMP_LEN + 2);
       for (;;) {
+        this.#live();
         this.#stamper.write(name, 0);
         name[STAMP_LEN] = 46; // .
         name[STAMP_LEN + 1] = code.charCodeAt(0);
@@ -355,6 +348,7 @@ export class LogDir {
       () => Deno.removeSync(this.#p(file)),
     );
     for (;;) {
+      this.#live();
       let fit: boolean;
       try {
         fit = this.#fs(() => this.#filesFit());

@@ -10,7 +10,12 @@ import { check, lazyLibc } from "./libc.ts";
 const lib = lazyLibc({
   fsync: { parameters: ["i32"], result: "i32" },
   fsync_wait: { name: "fsync", parameters: ["i32"], result: "i32", nonblocking: true },
-  sync_file_range: { parameters: ["i32", "i64", "i64", "u32"], result: "i32" },
+  sync_file_range_wait: {
+    name: "sync_file_range",
+    parameters: ["i32", "i64", "i64", "u32"],
+    result: "i32",
+    nonblocking: true,
+  },
 });
 
 const SYNC_FILE_RANGE_WRITE = 2;
@@ -39,10 +44,10 @@ export async function fsyncAsync(fd: number, path?: string): Promise<void> {
 }
 
 /**
- * Starts write-back of `fd`'s dirty pages and returns without waiting for
- * the disk (it may wait for room in the device queue). Only a hint: the
- * result is ignored, the fsync that matters reports failures.
+ * Starts write-back of `fd`'s dirty pages, on a worker thread (it may wait
+ * for room in the device queue). Only a hint: the result is ignored, the
+ * fsync that matters reports failures. Keep `fd` open until it resolves.
  */
-export function startWriteback(fd: number): void {
-  lib().sync_file_range(fd, 0n, 0n, SYNC_FILE_RANGE_WRITE);
+export async function startWriteback(fd: number): Promise<void> {
+  await lib().sync_file_range_wait(fd, 0n, 0n, SYNC_FILE_RANGE_WRITE);
 }

@@ -48,6 +48,7 @@ Deno.test("engine: rotateNow, partial lines and close", async () => {
     assertEquals(rotated(sb.path("main")).length, 1);
     assertEquals(Deno.readTextFileSync(sb.path("main", rotated(sb.path("main"))[0])), "one\n");
     await e.feed(enc.encode("o\nthr"));
+    await e.flush(); // written in the background, off the event loop
     assertEquals(Deno.readTextFileSync(sb.path("main/current")), "two\n");
     await e.close(); // end of input: the partial line gets its newline
     assertEquals(Deno.readTextFileSync(sb.path("main/current")), "two\nthr\n");

@@ -1,0 +1,178 @@
+/**
+ * An in-process logger on a disk that is full or slow, as daemontools users
+ * meet it: the writer is held back by the pipe (the scanner's memory stays
+ * bounded), KILL ends the logger at once, and a slow disk holds up nothing
+ * but its own logger — `svc` on other services still answers.
+ */
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import { readStatus } from "../supervise/_service.ts";
+import { restarted, svscan, up } from "../svscan/_svscan.ts";
+
+/** A service that writes numbered lines of ~80 bytes as fast as the pipe takes them. */
+const FLOOD =
+  'n=0; while :; do n=$((n+1)); echo "line $n ................................................................"; done';
+
+function rssKiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+)/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+  return Number(m?.[1] ?? 0);
+}
+
+function wchan(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/wchan`);
+  } catch {
+    return "";
+  }
+}
+
+/** Runs `fn` with a tmpfs of `size` mounted at `dir` (made), unmounted afterwards. */
+async function withTmpfs(dir: string, size: string, fn: () => Promise<void>): Promise<void> {
+  Deno.mkdirSync(dir, { recursive: true });
+  const m = await run("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir]);
+  assertEquals(m.code, 0, `mount: ${m.stderr}`);
+  try {
+    await fn();
+  } finally {
+    await run("umount", ["-l", dir]);
+  }
+}
+
+/** The numbers of every logged line, oldest file first. */
+function loggedNumbers(main: string): number[] {
+  const names = [...Deno.readDirSync(main)].map((e) => e.name).filter((n) => n.startsWith("@"))
+    .sort().concat(["current"]);
+  return names.flatMap((n) => Deno.readTextFileSync(`${main}/${n}`).split("\n"))
+    .filter((l) => l !== "").map((l) => Number(l.split(" ")[2]));
+}
+
+/** A service flooding a logger whose ./main is a full 1 MB tmpfs. */
+async function fullDisk(
+  fn: (sb: Sandbox, sc: ReturnType<typeof svscan>, web: string, disk: string) => Promise<void>,
+): Promise<void> {
+  await withSandbox(async (sb) => {
+    const disk = sb.path(".disk");
+    await withTmpfs(disk, "1m", async () => {
+      const web = sb.service("web", FLOOD);
+      // s2000000: current alone outgrows the disk
+      sb.write("web/log/run", "#!/bin/sh\nexec multilog t s2000000 ./main\n", true);
+      Deno.mkdirSync(`${disk}/main`);
+      Deno.symlinkSync(`${disk}/main`, `${web}/log/main`);
+      const sc = svscan(sb, [sb.dir], { PATH: "/usr/bin:/bin" });
+      try {
+        assertEquals(await up(`${web}/log`), sc.pid, "the logger runs in the scanner");
+        await waitFor("the disk full", () => sc.stderr().includes("out of disk space"), 60000);
+        await fn(sb, sc, web, disk);
+      } finally {
+        sc.kill("SIGKILL");
+        await sc.status;
+        const pid = readStatus(web)?.pid;
+        if (pid) Deno.kill(pid, "SIGKILL");
+      }
+    });
+  });
+}
+
+Deno.test("full disk: the writer blocks on the pipe, the scanner's memory stays bounded, nothing is lost", async () => {
+  await fullDisk(async (_sb, sc, web, disk) => {
+    const writer = readStatus(web)!.pid;
+    await waitFor("the writer blocked in the pipe", () => /pipe_write$/.test(wchan(writer)), 20000);
+    const before = rssKiB(sc.pid);
+    let peak = before;
+    const end = Date.now() + 30000;
+    while (Date.now() < end) {
+      peak = Math.max(peak, rssKiB(sc.pid));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const growthMiB = (peak - before) / 1024;
+    // daemontools' multilog holds ~1.3 MB here; dt's bound is its logger budget
+    assert(growthMiB < 16, `scanner RSS grew ${growthMiB.toFixed(1)} MiB in 30 s on a full disk`);
+    assert(/pipe_write$/.test(wchan(writer)), "the writer is still held back");
+    // space comes back: logging goes on where it stopped, with no line lost
+    assertEquals((await run("mount", ["-o", "remount,size=64m", disk])).code, 0);
+    await waitFor("logging again", () => loggedNumbers(`${disk}/main`).length > 20000, 60000);
+    const ns = loggedNumbers(`${disk}/main`);
+    ns.forEach((n, i) => assertEquals(n, i + 1, `line ${i + 1}`));
+  });
+});
+
+Deno.test("full disk: svc -dk ends a wedged in-process logger at once; it restarts with current kept as .u", async () => {
+  await fullDisk(async (_sb, sc, web, disk) => {
+    const log = `${web}/log`;
+    assertEquals((await run("/usr/bin/svc", ["-dk", log])).code, 0);
+    await waitFor("the logger down", () => readStatus(log)?.pid === 0, 1000);
+    const st = await run("/usr/bin/svstat", [log]);
+    assert(st.stdout.startsWith(`${log}: down `), st.stdout);
+    // KILL, as for multilog: current was not marked finished, and a new start keeps it as .u
+    assertEquals((await run("mount", ["-o", "remount,size=64m", disk])).code, 0);
+    assertEquals((await run("/usr/bin/svc", ["-u", log])).code, 0);
+    await waitFor(
+      "a .u file",
+      () => [...Deno.readDirSync(`${disk}/main`)].some((e) => /^@[0-9a-f]{24}\.u$/.test(e.name)),
+    );
+    assertEquals(readStatus(log)?.pid, sc.pid);
+  });
+});
+
+Deno.test("slow disk: writes of one logger delayed by seconds; svc -t on another service still answers", async () => {
+  await withSandbox(async (sb) => {
+    const web = sb.service("web", FLOOD);
+    sb.write("web/log/run", "#!/bin/sh\nexec multilog t s16000000 ./main\n", true);
+    const other = sb.service("other", "exec sleep 1000");
+    const sc = svscan(sb, [sb.dir], { PATH: "/usr/bin:/bin" });
+    let tracer: Deno.ChildProcess | null = null;
+    try {
+      await up(`${web}/log`);
+      const first = await up(other);
+      await waitFor("logging", () => Deno.statSync(`${web}/log/main/current`).size > 100000);
+      // every write, fsync and sync_file_range on the log's current takes 2 s
+      tracer = new Deno.Command("strace", {
+        args: [
+          "-qq",
+          "-f",
+          "-p",
+          String(sc.pid),
+          "-o",
+          "/dev/null",
+          "-e",
+          "trace=write,pwrite64,fsync,fdatasync,sync_file_range",
+          "-P",
+          `${web}/log/main/current`,
+          "-e",
+          "inject=write,pwrite64,fsync,fdatasync,sync_file_range:delay_enter=2000000",
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      // the tracer is attached once a write to current takes its 2 s
+      await waitFor("the log's writes delayed", () => {
+        const s = Deno.statSync(`${web}/log/main/current`).size;
+        return new Promise((r) =>
+          setTimeout(() => r(Deno.statSync(`${web}/log/main/current`).size - s < 40000), 1000)
+        );
+      }, 20000);
+      let pid = first;
+      for (let i = 0; i < 3; i++) {
+        // past supervise's one second between starts, so only the event loop can delay it
+        await new Promise((r) => setTimeout(r, 1100));
+        const t0 = performance.now();
+        assertEquals((await run("/usr/bin/svc", ["-t", other])).code, 0);
+        pid = await restarted(other, pid);
+        const ms = performance.now() - t0;
+        // a blocked event loop would wait out the 2 s writes
+        assert(ms < 1000, `svc -t took ${ms.toFixed(0)} ms while the log's disk was slow`);
+      }
+    } finally {
+      if (tracer) {
+        tracer.kill("SIGKILL");
+        await tracer.status;
+      }
+      sc.kill("SIGKILL");
+      await sc.status;
+      for (const d of [web, other]) {
+        const pid = readStatus(d)?.pid;
+        if (pid) Deno.kill(pid, "SIGKILL");
+      }
+    }
+  });
+});
