@@ -49,7 +49,7 @@ function startReadproctitle(env: readonly string[]): number {
   try {
     // the same dt again, as another program: `deno run … cli.ts` or the bundle, or the binary
     const argv = [...selfArgv("readproctitle"), ...TITLE_ARGS];
-    pid = spawn({ path: argv[0], argv, env, fds: [r, devnull, devnull] });
+    pid = spawn({ path: argv[0], argv, env, fds: [r, devnull, devnull], limits: [] });
   } catch (e) {
     close(r);
     close(w);

@@ -26,7 +26,7 @@ export interface LogRunnerOptions {
   /** The log directory (`S/log`) as the scanner names it. */
   dir: string;
   /** The services' environment (its PATH decides what `multilog` names). */
-  env: readonly string[];
+  env: readonly (string | Uint8Array)[];
   /** The pipe's reader, made on first use; null when there is no pipe. */
   reader(): PipeReader | null;
   /** Called when the logger runs as a process after all (give the pipe back). */
@@ -36,7 +36,7 @@ export interface LogRunnerOptions {
 }
 
 /** True unless `DT_INPROCESS_LOG=0`. */
-export function inProcessLogsEnabled(env: readonly string[]): boolean {
+export function inProcessLogsEnabled(env: readonly (string | Uint8Array)[]): boolean {
   return getEnv(env, "DT_INPROCESS_LOG") !== "0";
 }
 
@@ -60,7 +60,7 @@ function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
 /** The logger to run in-process for `dir/run`, or null to start it as a process. */
 export function inProcessPlan(
   dir: string,
-  env: readonly string[],
+  env: readonly (string | Uint8Array)[],
 ): { logger: CanonicalLogger; owner?: { uid: number; gid: number } } | null {
   if (!inProcessLogsEnabled(env)) return null;
   let text: string;
