@@ -165,10 +165,16 @@ function startLogger(
     queueMicrotask(() => end(status(code, null)));
   });
 
-  return {
+  // a stopped process keeps the signals it gets until CONT (only KILL acts at once)
+  const pending = new Set<number>();
+  const service: InProcessService = {
     pid: Deno.pid,
     signal(sig: number): void {
       if (done) return;
+      if (paused && sig !== SIG.KILL && sig !== SIG.CONT && sig !== SIG.STOP) {
+        pending.add(sig);
+        return;
+      }
       switch (sig) {
         case SIG.ALRM:
           if (opened) engine.rotateNow().catch(() => {});
@@ -181,6 +187,11 @@ function startLogger(
           if (paused) {
             paused = false;
             attach();
+            // lowest number first, as the kernel delivers them
+            for (const p of [...pending].sort((x, y) => x - y)) {
+              pending.delete(p);
+              service.signal(p);
+            }
           }
           return;
         case SIG.TERM:
@@ -193,4 +204,5 @@ function startLogger(
       }
     },
   };
+  return service;
 }
