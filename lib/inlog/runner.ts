@@ -40,12 +40,17 @@ export function inProcessLogsEnabled(env: readonly (string | Uint8Array)[]): boo
   return getEnv(env, "DT_INPROCESS_LOG") !== "0";
 }
 
-/** True when `name` on PATH is dt, or daemontools' own program of that name (a C binary). */
-function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
+/**
+ * True when `word` (a name looked up in PATH, or an absolute path) runs, after
+ * following symlinks, dt itself, or daemontools' own program of that name (a
+ * C binary whose real path ends in the name).
+ */
+export function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
   const real = realWhich(word, pathVar);
   if (real === null) return false;
   if (selfPaths().includes(real)) return true;
-  if (word === "dt" || !real.endsWith(`/${word}`)) return false;
+  const name = word.slice(word.lastIndexOf("/") + 1);
+  if (name === "dt" || !real.endsWith(`/${name}`)) return false;
   try {
     const f = Deno.openSync(real);
     const head = new Uint8Array(4);
