@@ -9,6 +9,7 @@ import { DAEMONTOOLS, OWN, type ProgramModule, SUMMARY } from "./lib/programs.ts
 import { Exit } from "./lib/common/errors.ts";
 import { errLine, out } from "./lib/common/output.ts";
 import { VERSION } from "./lib/version.ts";
+import { parseRaw, rawTail } from "./lib/init/raw_args.ts";
 
 function basename(p: string): string {
   const i = p.lastIndexOf("/");
@@ -29,26 +30,41 @@ function help(): string {
   ].join("\n");
 }
 
-/** Programs that run long enough to be looked for with ps/pidof/pgrep: they get a title. */
-const TITLED = new Set(["svscan", "supervise", "svscanboot", "multilog", "init"]);
-
 /**
- * The name dt was started as: argv[0] from /proc/self/cmdline (cheap), else
- * node:process's argv0 (importing node:process costs ~35 ms of start-up).
+ * Programs that run long enough to be looked for with ps/pidof/pgrep/killall:
+ * their command line becomes `NAME ARGS…` (separate entries) and comm NAME,
+ * as daemontools' own show. readproctitle sets its own.
  */
-async function argv0(): Promise<string> {
+const TITLED = new Set([
+  "svscan",
+  "supervise",
+  "svscanboot",
+  "multilog",
+  "tai64n",
+  "tai64nlocal",
+  "fghack",
+  "init",
+]);
+
+/** This process's argv as raw bytes, from /proc/self/cmdline; null when unreadable. */
+function cmdline(): Uint8Array[] | null {
   try {
-    const b = Deno.readFileSync("/proc/self/cmdline");
-    const end = b.indexOf(0);
-    return new TextDecoder().decode(end === -1 ? b : b.subarray(0, end));
+    return parseRaw(Deno.readFileSync("/proc/self/cmdline"));
   } catch {
-    return (await import("node:process")).default.argv0;
+    return null;
   }
 }
 
+/** The name dt was started as: argv[0] (cheap from /proc), else node:process's argv0. */
+async function argv0(raw: Uint8Array[] | null): Promise<string> {
+  if (raw !== null && raw.length > 0) return new TextDecoder().decode(raw[0]);
+  return (await import("node:process")).default.argv0;
+}
+
 async function run(): Promise<number> {
-  // argv0 first: setting the process title below overwrites it.
-  const name = basename(await argv0());
+  // argv0 first: setting the process title below changes what /proc shows.
+  const raw = cmdline();
+  const name = basename(await argv0(raw));
   let args = [...Deno.args];
   let prog = name;
   if (!(prog in DAEMONTOOLS) && !(prog in OWN)) {
@@ -75,11 +91,10 @@ async function run(): Promise<number> {
     return 111;
   }
   if (TITLED.has(prog)) {
-    try {
-      (await import("node:process")).default.title = [prog, ...args].join(" ");
-    } catch {
-      // a title is a nicety
-    }
+    // the program's own arguments as given (raw bytes: the last ones of argv)
+    const own = rawTail(args, raw);
+    const { setTitle } = await import("./lib/sys/title.ts");
+    setTitle(prog === "init" ? ["dt", "init", ...own] : [prog, ...own]);
   }
   args = args.slice();
   return await mod.main(args);

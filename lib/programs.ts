@@ -45,7 +45,7 @@ export const SUMMARY: Record<string, string> = {
   svc: "svc -udopchaitkx DIR...: control supervised services",
   svok: "svok DIR: exit 0 if supervise is running for DIR",
   svstat: "svstat DIR...: print the status of services",
-  svscanboot: "svscanboot [DIR]: svscan /service with errors shown by readproctitle",
+  svscanboot: "svscanboot [DIR]: svscan DIR (/service, else /etc/service), errors in readproctitle",
   readproctitle: "readproctitle IGNORED ...: show stdin in the process title",
   fghack: "fghack CHILD...: wait for a child that puts itself in the background",
   pgrphack: "pgrphack CHILD...: run CHILD in a new process group",

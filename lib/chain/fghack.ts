@@ -107,14 +107,17 @@ export async function runFghack(
     return open.includes(i) ? i : null;
   });
   let start = [...argv];
+  let viaDt = false;
   // a program that cannot be found is reported as fghack's own failure
   if (limits.length > 0 && whichExec(argv[0], getEnv(env, "PATH")) !== null) {
     const opts = limits.flatMap((l) => [`-${OPTION_FOR[l.resource]}`, String(l.limit.cur)]);
     start = [...selfArgv("softlimit"), ...opts, "--", ...argv];
+    viaDt = true;
   }
   let pid: number;
   try {
-    pid = spawn({ path: start[0], argv: start, env, fds });
+    // dt softlimit sets the limits itself: Deno must not start under them
+    pid = spawn({ path: start[0], argv: start, env, fds, limits: viaDt ? [] : undefined });
   } catch (e) {
     close(r);
     close(w);

@@ -15,35 +15,30 @@
  */
 import { Exit, SysError } from "../common/errors.ts";
 import { errLine, joinParts } from "../common/output.ts";
-import { type PreparedExec, prepareExec } from "../sys/exec.ts";
+import { LimitFailure, type PreparedExec, prepareExec } from "../sys/exec.ts";
 import { close, O, open } from "../sys/fd.ts";
 import { flock, LOCK } from "../sys/lock.ts";
 import { setsid } from "../sys/proc.ts";
 import { getpwnam, setgid, setgroups, setuid } from "../sys/ids.ts";
+import { getrlimit, prepareLimits, RLIM_INFINITY, RLIMIT, setrlimit } from "../sys/rlimit.ts";
 import {
-  getrlimit,
-  type Limit,
-  prepareLimits,
-  RLIM_INFINITY,
-  RLIMIT,
-  setrlimit,
-} from "../sys/rlimit.ts";
-import { currentEnv } from "../sys/env.ts";
+  DENO_NEEDS,
+  LIMIT_NAMES,
+  type PendingLimit,
+  startingEnv,
+  startingLimits,
+} from "../common/launched.ts";
 import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
 import type { ChainProgram } from "./programs.ts";
-import { envChange, envGet, mergeEnv, parseEnviron } from "./env_list.ts";
+import { envChange, envGet, mergeEnv } from "./env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
-import { parseLimitValue, softValue } from "./softlimit_args.ts";
-import { nextInProcess } from "./resolve.ts";
+import { softValue } from "./softlimit_args.ts";
+import { nextInProcess, realWhich, selfPaths } from "./resolve.ts";
 import { runFghack } from "./fghack.ts";
 import { nprocVerdict } from "./nproc.ts";
 
-/** A limit waiting for the exec, with the softlimit step that asked for it. */
-export interface PendingLimit {
-  prog: string;
-  resource: number;
-  limit: Limit;
-}
+export type { PendingLimit } from "../common/launched.ts";
+export { startingEnv, startingLimits } from "../common/launched.ts";
 
 /** What the steps applied so far have built. */
 export interface ChainState {
@@ -53,46 +48,6 @@ export interface ChainState {
   locks: number[];
   /** Soft limits to set before the exec, in order. */
   limits: PendingLimit[];
-}
-
-const enc = new TextEncoder();
-
-/**
- * Variables bin/dt exports for dt's own use, which the programs a chain runs
- * must not see: the launcher's path, and the soft RLIMIT_NOFILE it was started
- * with (Deno raises that one to the hard limit as it starts).
- */
-const LAUNCHER_VARS = ["DT_LAUNCHER", "DT_NOFILE_SOFT"].map((n) => enc.encode(n + "="));
-
-/**
- * The environment dt was started with, byte for byte and in order (Deno's own
- * view adds variables of its own and drops values that are not UTF-8), less
- * the launcher's variables.
- */
-export function startingEnv(): Uint8Array[] {
-  let env: Uint8Array[];
-  try {
-    env = parseEnviron(Deno.readFileSync("/proc/self/environ"));
-  } catch {
-    env = currentEnv().map((e) => enc.encode(e));
-  }
-  return env.filter((e) => !LAUNCHER_VARS.some((v) => startsWith(e, v)));
-}
-
-function startsWith(e: Uint8Array, prefix: Uint8Array): boolean {
-  return e.length >= prefix.length && prefix.every((b, i) => e[i] === b);
-}
-
-/**
- * The limits to put back before the exec: Deno raised the soft RLIMIT_NOFILE
- * to the hard one as it started; bin/dt reports in `DT_NOFILE_SOFT` what it was.
- */
-export function startingLimits(): PendingLimit[] {
-  const v = Deno.env.get("DT_NOFILE_SOFT");
-  const cur = v === "unlimited" ? RLIM_INFINITY : parseLimitValue(v ?? "=");
-  if (v === undefined || v === "" || cur === null || cur === "=") return [];
-  const { max } = getrlimit(RLIMIT.NOFILE);
-  return [{ prog: "dt", resource: RLIMIT.NOFILE, limit: { cur: softValue(cur, max), max } }];
 }
 
 /** Prints a failure, releases what the chain holds, and ends with its code. */
@@ -207,19 +162,60 @@ export function applyStep(state: ChainState, step: Step): Failure | null {
   }
 }
 
+/**
+ * The limits a final program that is dt itself can be given: those below what
+ * Deno needs are not set (Deno would die of them at start) but passed on in
+ * the launcher's variables, so that what that dt starts gets them; one
+ * warning line names the ones a softlimit step asked for.
+ */
+function limitsForDt(
+  state: ChainState,
+  argv0: string,
+): { limits: PendingLimit[]; env: Uint8Array[] } {
+  const last = new Map<number, PendingLimit>();
+  for (const l of state.limits) last.set(l.resource, l);
+  const held: PendingLimit[] = [];
+  for (const [resource, l] of last) {
+    const need = DENO_NEEDS[resource];
+    if (need !== undefined && l.limit.cur < need) held.push(l);
+  }
+  if (held.length === 0) return { limits: state.limits, env: state.env };
+  const order = [RLIMIT.AS, RLIMIT.DATA, RLIMIT.STACK] as number[];
+  held.sort((x, y) => order.indexOf(x.resource) - order.indexOf(y.resource));
+  const asked = held.filter((l) => l.prog !== "dt");
+  if (asked.length > 0) {
+    const what = asked.map((l) =>
+      `${LIMIT_NAMES[l.resource]} limit of ${l.limit.cur} bytes (dt needs at least ${
+        DENO_NEEDS[l.resource]
+      })`
+    );
+    errLine(`${asked[0].prog}: warning: not applied to dt (${argv0}): ${what.join(", ")}`);
+  }
+  const names: Record<number, string> = {
+    [RLIMIT.AS]: "DT_AS_SOFT",
+    [RLIMIT.DATA]: "DT_DATA_SOFT",
+    [RLIMIT.STACK]: "DT_STACK_SOFT",
+  };
+  return {
+    limits: state.limits.filter((l) => !held.some((h) => h.resource === l.resource)),
+    env: mergeEnv(state.env, held.map((l) => envChange(names[l.resource], String(l.limit.cur)))),
+  };
+}
+
 /** Replaces this process with `argv`, limits set last; returns only by failing. */
 function execChild(state: ChainState, prog: string, argv: string[], pathVar?: string): never {
-  const prepared: PreparedExec = prepareExec(argv, state.env, pathVar);
-  const limits = prepareLimits(state.limits);
-  const bad = limits.apply();
-  if (bad !== null) {
-    limits.restore();
-    const e = new SysError("setrlimit", bad.errno);
-    stop(state, fatal(state.limits[bad.index].prog, "setrlimit failed: ", e));
-  }
+  const real = realWhich(argv[0], pathVar);
+  const { limits, env } = real !== null && selfPaths().includes(real)
+    ? limitsForDt(state, argv[0])
+    : state;
+  const prepared: PreparedExec = prepareExec(argv, env, pathVar);
   try {
-    prepared.run(limits.restore);
+    prepared.run(prepareLimits(limits));
   } catch (e) {
+    if (e instanceof LimitFailure) {
+      const err = new SysError("setrlimit", e.errno);
+      stop(state, fatal(limits[e.index].prog, "setrlimit failed: ", err));
+    }
     stop(state, fatal(prog, `unable to run ${argv[0]}: `, e));
   }
 }

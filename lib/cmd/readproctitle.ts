@@ -1,54 +1,46 @@
 /**
  * `readproctitle IGNORED... DOTS`: as daemontools 0.76, reads its stdin and
- * shifts every byte it reads into its last argument, so that `ps` shows the
- * latest text (svscanboot's error output) in place of the dots. The last
- * argument keeps its first three characters as `...`; NUL bytes are skipped.
- * It exits 0 at end of input, 111 on a read error, and 100 without arguments
- * or with a last argument shorter than 5 characters (silently, as 0.76 does).
+ * shifts every byte it reads into its last argument, in place, so that `ps`
+ * shows the latest text (svscanboot's error output) in place of the dots.
+ * The last argument keeps its first three characters; NUL bytes are skipped;
+ * every other byte is kept as it is. It exits 0 at end of input, 111 on a
+ * read error, and 100 without arguments or with a last argument shorter than
+ * 5 characters (silently, as 0.76 does).
  *
- * dt rewrites its title with node:process `title`, which writes
- * /proc/PID/cmdline: the title is `readproctitle ARGS...`, always of the same
- * length. A byte that is not printable ASCII is shown as `?`, as `ps` shows it.
+ * The command line is `readproctitle ARGS…`, each argument its own entry, as
+ * /proc/PID/cmdline shows daemontools' (lib/sys/title.ts); its length never
+ * changes.
  *
  * @module
  */
-import process from "node:process";
+import { closedAtStart } from "../common/launched.ts";
+import { setTitle } from "../sys/title.ts";
 
-/** The title after `bytes` were shifted into `window` (the last argument, as shown). */
-export function shiftIn(window: string, bytes: Uint8Array): string {
-  let w = window;
-  const add: string[] = [];
-  for (const b of bytes) {
+/** Shifts the non-NUL bytes of `input` into `window` from the right, keeping its first 3. */
+export function shiftIn(window: Uint8Array, input: Uint8Array): void {
+  const keep = window.length - 3;
+  if (keep <= 0) return;
+  for (const b of input) {
     if (b === 0) continue;
-    add.push(b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : "?");
+    window.copyWithin(3, 4);
+    window[window.length - 1] = b;
   }
-  if (add.length === 0) return w;
-  const keep = w.length - 3;
-  const tail = (w.slice(3) + add.join("")).slice(-keep);
-  w = w.slice(0, 3) + tail;
-  return w;
 }
 
 /** Shows stdin in the process title until end of input. */
 export async function main(args: string[]): Promise<number> {
   if (args.length < 1) return 100;
   const last = args[args.length - 1];
-  if (last.length < 5) return 100;
-  const head = ["readproctitle", ...args.slice(0, -1)].join(" ") + " ";
-  let window = ".".repeat(last.length);
-  const show = () => {
-    try {
-      process.title = head + window;
-    } catch {
-      // a title that cannot be set is not worth dying for
-    }
-  };
-  show();
+  if (new TextEncoder().encode(last).length < 5) return 100;
+  const title = setTitle(["readproctitle", ...args]);
+  const lastLen = new TextEncoder().encode(last).length;
+  // the last argument in the title, without its NUL
+  const window = title === null
+    ? new Uint8Array(lastLen)
+    : title.bytes.subarray(title.bytes.length - 1 - lastLen, title.bytes.length - 1);
+  if (closedAtStart(0)) return 111;
   try {
-    for await (const chunk of Deno.stdin.readable) {
-      window = shiftIn(window, chunk);
-      show();
-    }
+    for await (const chunk of Deno.stdin.readable) shiftIn(window, chunk);
   } catch {
     return 111;
   }

@@ -1,6 +1,7 @@
 /**
  * `svscanboot [DIR]`: daemontools 0.76's boot script as one program. With
- * DIR (default `/service`):
+ * DIR (default `/service` where it exists, else Debian's `/etc/service`; see
+ * {@link defaultDir}):
  *
  * 1. stdin from /dev/null; `svc -dx DIR/* DIR/*\/log` (a supervisor left by an
  *    earlier run lets go of its service);
@@ -23,6 +24,24 @@ import { serve } from "../svscan/serve.ts";
 /** daemontools' svscanboot PATH. */
 export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
   "/usr/X11R6/bin";
+
+/**
+ * The services' directory without an argument: `/service` (daemontools 0.76,
+ * its tutorial) where it exists, else `/etc/service` (Debian's daemontools-run
+ * and its svscanboot), else `/service` (for the message).
+ */
+export function defaultDir(exists: (p: string) => boolean = isDir): string {
+  if (exists("/service")) return "/service";
+  return exists("/etc/service") ? "/etc/service" : "/service";
+}
+
+function isDir(p: string): boolean {
+  try {
+    return Deno.statSync(p).isDirectory;
+  } catch {
+    return false;
+  }
+}
 
 /** readproctitle's arguments as svscanboot gives them. */
 export const TITLE_ARGS = ["service", "errors:", ".".repeat(400)];
@@ -49,7 +68,7 @@ function startReadproctitle(env: readonly string[]): number {
   try {
     // the same dt again, as another program: `deno run … cli.ts` or the bundle, or the binary
     const argv = [...selfArgv("readproctitle"), ...TITLE_ARGS];
-    pid = spawn({ path: argv[0], argv, env, fds: [r, devnull, devnull] });
+    pid = spawn({ path: argv[0], argv, env, fds: [r, devnull, devnull], limits: [] });
   } catch (e) {
     close(r);
     close(w);
@@ -68,7 +87,7 @@ function startReadproctitle(env: readonly string[]): number {
 
 /** Runs svscan on DIR with its errors in readproctitle's title, until TERM or INT. */
 export async function main(args: string[]): Promise<number> {
-  const dir = args[0] ?? "/service";
+  const dir = args[0] ?? defaultDir();
   const env = [`PATH=${BOOT_PATH}`];
   // a rescan request (ALRM, HUP) that comes before the scanner runs must not kill us
   const early = () => {};

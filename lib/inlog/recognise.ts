@@ -1,18 +1,25 @@
 /**
- * Which `log/run` scripts the scanner may run in its own process: the
- * canonical forms, and nothing else. Pure.
+ * Which `log/run` scripts the scanner may run in its own process: the forms
+ * that mean "exec [setuidgid ACCOUNT] multilog SCRIPT", and nothing else. Pure.
  *
- * After the shebang (`#!/bin/sh`, `#!/bin/bash`, `#!/bin/dash`,
- * `#!/usr/bin/env sh|bash|dash`), comments, blank lines and an optional
- * `exec 2>&1`, exactly one command line:
+ * After the shebang (`#!/bin/sh`, `#!/bin/bash`, `#!/bin/dash`, also under
+ * /usr/bin, optionally with `-e` and/or `-u`, which change nothing for these
+ * scripts; or `#!/usr/bin/env sh|bash|dash`), comments, blank lines and an
+ * optional `exec 2>&1`, exactly one command line:
  *
  *     exec [dt ]multilog ARGS…
  *     exec [dt ]setuidgid ACCOUNT [dt ]multilog ARGS…
  *
+ * where each program may be named by absolute path (`/usr/local/bin/multilog`,
+ * `/command/setuidgid`, `/usr/bin/dt multilog`); whether that path is dt or
+ * daemontools' own program is the runner's question (runner.ts). A comment
+ * may end the line.
+ *
  * Every word must be plain — no `$`, backquotes, backslashes, redirections,
  * globs, `~`, `;`, `&`, `|`, brackets or braces: nothing a shell would
  * interpret — or wholly in single quotes (`'-*debug*'`), which the shell
- * takes literally. When in doubt, the script runs as a process.
+ * takes literally. A relative path to a program (`./multilog`) is not taken.
+ * When in doubt, the script runs as a process.
  *
  * @module
  */
@@ -28,7 +35,7 @@ export interface CanonicalLogger {
 }
 
 const SHEBANG =
-  /^#!\s*(\/bin\/(sh|bash|dash)|\/usr\/bin\/(sh|bash|dash)|\/usr\/bin\/env\s+(sh|bash|dash))\s*$/;
+  /^#!\s*((\/usr)?\/bin\/(sh|bash|dash)(\s+-(e|u|eu|ue))?|\/usr\/bin\/env\s+(sh|bash|dash))\s*$/;
 const PLAIN = /^[A-Za-z0-9_+\-.,/:=@%^!]+$/;
 
 /** The canonical logger a `log/run` text describes, or null when it is anything else. */
@@ -49,13 +56,13 @@ export function recogniseLogRun(text: string): CanonicalLogger | null {
   const programs: string[] = [];
   let i = 0;
   const take = (name: string): boolean => {
-    if (words[i] === "dt" && words[i + 1] === name) {
-      programs.push("dt");
+    if (names(words[i], "dt") && words[i + 1] === name) {
+      programs.push(words[i]);
       i += 2;
       return true;
     }
-    if (words[i] === name) {
-      programs.push(name);
+    if (names(words[i], name)) {
+      programs.push(words[i]);
       i += 1;
       return true;
     }
@@ -74,10 +81,17 @@ export function recogniseLogRun(text: string): CanonicalLogger | null {
   return { programs, account, script };
 }
 
+/** True when `word` names program `name`: by name, or by an absolute path ending in it. */
+function names(word: string | undefined, name: string): boolean {
+  if (word === undefined) return false;
+  return word === name || (word.startsWith("/") && word.endsWith(`/${name}`));
+}
+
 /** Splits a line into words: plain ones, or single-quoted ones taken literally; null otherwise. */
 function splitWords(line: string): string[] | null {
   const out: string[] = [];
   for (const w of line.split(/[ \t]+/)) {
+    if (w.startsWith("#")) break; // a comment to the end of the line
     if (PLAIN.test(w)) out.push(w);
     else if (/^'[^']+'$/.test(w)) out.push(w.slice(1, -1));
     else return null;

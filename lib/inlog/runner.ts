@@ -29,7 +29,7 @@ export interface LogRunnerOptions {
   /** The log directory (`S/log`) as the scanner names it. */
   dir: string;
   /** The services' environment (its PATH decides what `multilog` names). */
-  env: readonly string[];
+  env: readonly (string | Uint8Array)[];
   /** The pipe's reader, made on first use; null when there is no pipe. */
   reader(): PipeReader | null;
   /** Called when the logger runs as a process after all (give the pipe back). */
@@ -39,16 +39,21 @@ export interface LogRunnerOptions {
 }
 
 /** True unless `DT_INPROCESS_LOG=0`. */
-export function inProcessLogsEnabled(env: readonly string[]): boolean {
+export function inProcessLogsEnabled(env: readonly (string | Uint8Array)[]): boolean {
   return getEnv(env, "DT_INPROCESS_LOG") !== "0";
 }
 
-/** True when `name` on PATH is dt, or daemontools' own program of that name (a C binary). */
-function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
+/**
+ * True when `word` (a name looked up in PATH, or an absolute path) runs, after
+ * following symlinks, dt itself, or daemontools' own program of that name (a
+ * C binary whose real path ends in the name).
+ */
+export function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
   const real = realWhich(word, pathVar);
   if (real === null) return false;
   if (selfPaths().includes(real)) return true;
-  if (word === "dt" || !real.endsWith(`/${word}`)) return false;
+  const name = word.slice(word.lastIndexOf("/") + 1);
+  if (name === "dt" || !real.endsWith(`/${name}`)) return false;
   try {
     const f = Deno.openSync(real);
     const head = new Uint8Array(4);
@@ -63,7 +68,7 @@ function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
 /** The logger to run in-process for `dir/run`, or null to start it as a process. */
 export function inProcessPlan(
   dir: string,
-  env: readonly string[],
+  env: readonly (string | Uint8Array)[],
 ): { logger: CanonicalLogger; account?: FsCredentials } | null {
   if (!inProcessLogsEnabled(env)) return null;
   let text: string;
@@ -214,12 +219,18 @@ function startLogger(
     queueMicrotask(() => endOnce(status(code, null)));
   });
 
-  return {
+  // a stopped process keeps the signals it gets until CONT (only KILL acts at once)
+  const pending = new Set<number>();
+  const service: InProcessService = {
     pid: Deno.pid,
     signal(sig: number): void {
       if (ended) return;
       const caught = sig === SIG.ALRM || sig === SIG.STOP || sig === SIG.CONT || sig === SIG.TERM;
       if (done && caught) return; // ending already; only a killing signal cuts it short
+      if (paused && sig !== SIG.KILL && sig !== SIG.CONT && sig !== SIG.STOP) {
+        pending.add(sig);
+        return;
+      }
       switch (sig) {
         case SIG.ALRM:
           if (opened) engine.rotateNow().catch(() => {});
@@ -232,6 +243,11 @@ function startLogger(
           if (paused) {
             paused = false;
             attach();
+            // lowest number first, as the kernel delivers them
+            for (const p of [...pending].sort((x, y) => x - y)) {
+              pending.delete(p);
+              service.signal(p);
+            }
           }
           return;
         case SIG.TERM:
@@ -244,4 +260,5 @@ function startLogger(
       }
     },
   };
+  return service;
 }

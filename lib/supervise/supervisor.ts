@@ -12,7 +12,7 @@ import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
-import { currentEnv } from "../sys/env.ts";
+import { startingEnv } from "../common/launched.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/stream.ts";
 import type { WaitStatus } from "../sys/wait.ts";
@@ -23,8 +23,11 @@ import { encodeStatus } from "./status.ts";
 export interface SupervisorOptions {
   /** Parent fds that become the service's stdin, stdout, stderr. Default `[0, 1, 2]`. */
   fds?: readonly [number, number, number];
-  /** Environment for `./run` (`NAME=VALUE`); default: this process's. */
-  env?: readonly string[];
+  /**
+   * Environment for `./run` (`NAME=VALUE`, text or raw bytes); default: the one
+   * this process was started with, byte for byte, as supervise passes its own.
+   */
+  env?: readonly (string | Uint8Array)[];
   /** Where messages go (one line each, without newline). Default: stderr. */
   log?: (line: string) => void;
   /** Called with each end of the service (after the status was written). */
@@ -92,7 +95,7 @@ export class Supervisor {
   readonly #opts: SupervisorOptions;
   #fds: readonly (number | null)[];
   readonly #log: (line: string) => void;
-  readonly #env: readonly string[];
+  readonly #env: readonly (string | Uint8Array)[];
 
   #pid = 0;
   #inProcess: InProcessService | null = null;
@@ -117,7 +120,7 @@ export class Supervisor {
     this.dir = dir;
     this.#opts = opts;
     this.#log = opts.log ?? errLine;
-    this.#env = opts.env ?? currentEnv();
+    this.#env = opts.env ?? startingEnv();
     this.#fds = opts.fds ?? [0, 1, 2];
     this.done = new Promise((r) => this.#resolveDone = r);
   }

@@ -12,7 +12,7 @@ import { errLine } from "../common/output.ts";
 import { close, pipe } from "../sys/fd.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { type ServiceRunner, SuperviseError, Supervisor } from "../supervise/supervisor.ts";
-import { currentEnv } from "../sys/env.ts";
+import { startingEnv } from "../common/launched.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
 import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
@@ -26,8 +26,8 @@ export interface ScannerOptions {
   log?: (line: string) => void;
   /** Rescan period in ms; default 5000. */
   interval?: number;
-  /** Environment for the services; default this process's. */
-  env?: readonly string[];
+  /** Environment for the services; default the one this process was started with. */
+  env?: readonly (string | Uint8Array)[];
 }
 
 /** One service as the scanner knows it. */
@@ -63,7 +63,7 @@ export class Scanner {
   readonly dir: string;
   readonly #log: (line: string) => void;
   readonly #interval: number;
-  readonly #env: readonly string[];
+  readonly #env: readonly (string | Uint8Array)[];
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
@@ -73,7 +73,7 @@ export class Scanner {
     this.#log = opts.log ?? errLine;
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
-    this.#env = opts.env ?? currentEnv();
+    this.#env = opts.env ?? startingEnv();
   }
 
   /** The services known now. */

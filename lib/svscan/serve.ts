@@ -25,7 +25,7 @@ export interface ServeOptions {
   /** Reap every child (waitpid(-1)): true when PID 1 or a subreaper. */
   reaping: boolean;
   /** Environment of the services; default this process's. */
-  env?: readonly string[];
+  env?: readonly (string | Uint8Array)[];
   /** Helper children that are not services and must live to the end (readproctitle). */
   keep?: readonly number[];
 }

@@ -11,6 +11,15 @@ import { cstr, cstrArray, errnoReader, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
 import { currentEnv, getEnv } from "./env.ts";
 import { resetDefault, SIG } from "./signal.ts";
+import type { PreparedLimits } from "./rlimit.ts";
+
+/** Thrown by {@link PreparedExec.run} when limit number `index` could not be set. */
+export class LimitFailure extends Error {
+  constructor(readonly index: number, readonly errno: number) {
+    super(`setrlimit failed for limit ${index}: errno ${errno}`);
+    this.name = "LimitFailure";
+  }
+}
 
 const lib = lazyLibc({
   execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
@@ -19,12 +28,15 @@ const lib = lazyLibc({
 /** Everything execve needs, built before any limit is lowered (see softlimit). */
 export interface PreparedExec {
   /**
-   * Runs the exec. Returns only by throwing {@link SysError} (call `execve`,
-   * path = program). The attempts allocate nothing in JS; `onFail` runs as
-   * soon as every candidate has failed, before the error is built (softlimit
-   * puts the soft limits back there, so that V8 can allocate again).
+   * Sets `limits` (the very last step: a lowered RLIMIT_AS or RLIMIT_DATA
+   * would make V8's next allocation fatal), then runs the exec. Returns only
+   * by throwing: {@link LimitFailure} when a limit cannot be set, else
+   * {@link SysError} (call `execve`, path = program) once every candidate has
+   * failed, after the limits were put back. Nothing in between allocates in
+   * JS, and every function it calls has run once already (V8 compiles a
+   * function on its first call, which allocates).
    */
-  run(onFail?: () => void): never;
+  run(limits?: PreparedLimits): never;
 }
 
 /**
@@ -52,8 +64,18 @@ export function prepareExec(
   // SIGPIPE back to default now: this also binds signal() (dlopen compiles its
   // call stub, which fails once RLIMIT_AS is lowered)
   resetDefault(SIG.PIPE);
+  // a first call of each, before any limit is lowered: an empty path fails with ENOENT
+  execve(cstr(""), av, ev);
+  readErrno();
   return {
-    run(onFail?: () => void): never {
+    run(limits?: PreparedLimits): never {
+      if (limits !== undefined) {
+        const bad = limits.apply();
+        if (bad !== null) {
+          limits.restore();
+          throw new LimitFailure(bad.index, bad.errno);
+        }
+      }
       let err = 2;
       for (let i = 0; i < paths.length; i++) {
         execve(paths[i], av, ev);
@@ -62,7 +84,7 @@ export function prepareExec(
         // pathexec_run goes on past ENOENT, EACCES, EPERM and EISDIR only
         if (e2 !== 2 && e2 !== 13 && e2 !== 1 && e2 !== 21) break;
       }
-      onFail?.();
+      limits?.restore();
       void a.keep, e.keep;
       throw new SysError("execve", err, prog);
     },

@@ -81,6 +81,9 @@ export function prepareLimits(
     prev: new Uint8Array(new ArrayBuffer(16)),
   }));
   for (const it of items) lib().getrlimit(it.resource, it.prev);
+  // a first call of setrlimit (with the values in force) before anything is lowered
+  for (const it of items) set(it.resource, it.prev);
+  readErrno();
   return {
     apply() {
       for (let i = 0; i < items.length; i++) {

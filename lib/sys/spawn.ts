@@ -3,13 +3,24 @@
  * process group, an empty signal mask and every signal at its default
  * disposition (Deno ignores SIGPIPE; children must not inherit that).
  *
+ * A child gets what dt itself was started with, not what Deno made of it
+ * (lib/common/launched.ts): the environment byte for byte without the
+ * launcher's variables, and the soft limits Deno or the launcher raised. The
+ * open-files and stack limits are set in this process around posix_spawn (the
+ * child inherits them at clone); address-space and data limits cannot be
+ * (posix_spawn maps the child's stack first, which they would forbid), so the
+ * child gets them with prlimit(2) the moment posix_spawn returns, that is
+ * right after its execve.
+ *
  * @module
  */
 import { SysError } from "../common/errors.ts";
 import { cstr, cstrArray, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
-import { currentEnv, getEnv } from "./env.ts";
+import { getEnv } from "./env.ts";
 import { installReaper } from "./reaper.ts";
+import { type Limit, type PreparedLimits, prepareLimits, RLIMIT } from "./rlimit.ts";
+import { startingEnv, startingLimits } from "../common/launched.ts";
 
 const lib = lazyLibc({
   posix_spawn: {
@@ -31,6 +42,7 @@ const lib = lazyLibc({
   sigemptyset: { parameters: ["buffer"], result: "i32" },
   sigfillset: { parameters: ["buffer"], result: "i32" },
   umask: { parameters: ["u32"], result: "u32" },
+  prlimit: { parameters: ["i32", "i32", "buffer", "buffer"], result: "i32" },
 });
 
 const SETPGROUP = 0x02, SETSIGDEF = 0x04, SETSIGMASK = 0x08, SETSID = 0x80;
@@ -65,6 +77,38 @@ export interface SpawnOptions {
   pgroup?: number;
   /** umask for the child (set around the call). */
   umask?: number;
+  /**
+   * Soft limits the child gets; default: the ones dt was started with where
+   * Deno or the launcher raised them. `[]` for a child that is dt itself.
+   */
+  limits?: readonly { resource: number; limit: Limit }[];
+}
+
+/** Limits split by how they reach the child. */
+interface ChildLimits {
+  /** Set here around posix_spawn. */
+  around: PreparedLimits | null;
+  /** Given to the child with prlimit(2): resource and the new values (C form). */
+  after: { resource: number; value: Uint8Array }[];
+}
+
+const limitsCache = new WeakMap<object, ChildLimits>();
+let defaultLimits: readonly { resource: number; limit: Limit }[] | undefined;
+
+function childLimits(list: readonly { resource: number; limit: Limit }[]): ChildLimits {
+  let c = limitsCache.get(list);
+  if (c === undefined) {
+    const inherit = list.filter((l) => l.resource === RLIMIT.NOFILE || l.resource === RLIMIT.STACK);
+    c = {
+      around: inherit.length ? prepareLimits(inherit) : null,
+      after: list.filter((l) => !inherit.includes(l)).map((l) => ({
+        resource: l.resource,
+        value: new Uint8Array(new BigUint64Array([l.limit.cur, l.limit.max]).buffer),
+      })),
+    };
+    limitsCache.set(list, c);
+  }
+  return c;
 }
 
 /**
@@ -74,11 +118,12 @@ export interface SpawnOptions {
  */
 export function spawn(opts: SpawnOptions): number {
   installReaper();
-  const env = opts.env ?? currentEnv();
+  const env = opts.env ?? startingEnv();
+  const limits = childLimits(opts.limits ?? (defaultLimits ??= startingLimits()));
   const paths = candidates(opts.path, getEnv(env, "PATH"));
   let err = 2;
   for (const p of paths) {
-    const r = spawnAt(p, opts, env);
+    const r = spawnAt(p, opts, env, limits);
     if (typeof r === "number") {
       // like execvp: remember an error other than "not found", keep looking
       if (r !== 2 || err === 2) err = r;
@@ -94,6 +139,7 @@ function spawnAt(
   path: string,
   opts: SpawnOptions,
   env: readonly (string | Uint8Array)[],
+  limits: ChildLimits,
 ): { pid: number } | number {
   const l = lib();
   const fa = new Uint8Array(80);
@@ -104,11 +150,16 @@ function spawnAt(
   l.posix_spawnattr_init(attr);
   try {
     const fds = opts.fds ?? [0, 1, 2];
-    // Stage sources that a later dup2 would clobber onto fds above every number in play.
-    let spare = Math.max(fds.length, ...fds.map((f) => f ?? 0)) + 1;
+    // Stage sources that a later dup2 would clobber onto low fds not in play
+    // (low: the child's open-files limit may be below this process's fds).
+    let spare = fds.length;
+    const nextSpare = () => {
+      while (fds.includes(spare)) spare++;
+      return spare++;
+    };
     const src = fds.map((f, i) => {
       if (f === null || f === i || f >= fds.length) return f;
-      const staged = spare++;
+      const staged = nextSpare();
       l.posix_spawn_file_actions_adddup2(fa, f, staged);
       return staged;
     });
@@ -134,6 +185,7 @@ function spawnAt(
     const pathC = cstr(path);
     const pidBuf = new Int32Array(1);
     const old = opts.umask === undefined ? -1 : l.umask(opts.umask);
+    limits.around?.apply();
     const r = l.posix_spawn(
       new Uint8Array(pidBuf.buffer),
       pathC,
@@ -142,7 +194,11 @@ function spawnAt(
       new Uint8Array(argv.ptrs.buffer),
       new Uint8Array(envp.ptrs.buffer),
     );
+    limits.around?.restore();
     if (old !== -1) l.umask(old);
+    if (r === 0) {
+      for (const a of limits.after) l.prlimit(pidBuf[0], a.resource, a.value, null);
+    }
     // keep the C strings alive until here
     void argv.keep, envp.keep, pathC;
     return r === 0 ? { pid: pidBuf[0] } : r;

@@ -7,6 +7,7 @@
  */
 import { readWhenReady } from "../sys/poll.ts";
 import { writeAll } from "../sys/fd.ts";
+import { closedAtStart } from "../common/launched.ts";
 
 /** A byte-stream transform: chunks in, bytes out, and whatever is left at the end. */
 export interface ByteFilter {
@@ -17,8 +18,12 @@ export interface ByteFilter {
 /**
  * Runs `filter` from fd `input` to fd `output` until end of input. Returns 0,
  * or 111 when reading or writing fails (daemontools' filters exit 111 silently).
+ * An fd that was closed when dt started (Deno put /dev/null there) fails as
+ * the closed fd would: at once for input, at the first write for output.
  */
 export async function pump(filter: ByteFilter, input = 0, output = 1): Promise<number> {
+  if (input <= 2 && closedAtStart(input)) return 111;
+  if (output <= 2 && closedAtStart(output)) output = -1; // EBADF at the first write
   const buf = new Uint8Array(1 << 17);
   try {
     for (;;) {

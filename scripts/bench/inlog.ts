@@ -8,10 +8,14 @@
  *    the log directory.
  *
  * Usage: deno run -A scripts/bench/inlog.ts [N...]   (default 50 500)
+ *        deno run -A scripts/bench/inlog.ts --forms [N]   (default 50): from the
+ *        bundle (dist/dt, `deno task bundle` first), the same tree with log/run
+ *        naming multilog by bare name and by absolute path
  */
-import { DT, memory, row, until } from "./_lib.ts";
+import { DT, memory, ROOT, row, until } from "./_lib.ts";
 
-const SIZES = Deno.args.length ? Deno.args.map(Number) : [50, 500];
+const FORMS = Deno.args[0] === "--forms";
+const SIZES = FORMS ? [] : Deno.args.length ? Deno.args.map(Number) : [50, 500];
 const LINES = 2_000_000;
 
 function descendants(root: number): number[] {
@@ -53,12 +57,13 @@ async function withScanner<T>(
   cmd: string[],
   dir: string,
   fn: (pid: number) => Promise<T>,
+  path = "/usr/bin:/bin",
 ): Promise<T> {
   const p = new Deno.Command(cmd[0], {
     args: [...cmd.slice(1), dir],
     stdout: "null",
     stderr: "null",
-    env: { PATH: "/usr/bin:/bin" },
+    env: { PATH: path },
   }).spawn();
   try {
     return await fn(p.pid);
@@ -80,8 +85,13 @@ async function withScanner<T>(
   }
 }
 
-async function treeMemory(cmd: string[], n: number) {
-  const dir = tree(n, "exec sleep 100000", "exec multilog t ./main");
+async function treeMemory(
+  cmd: string[],
+  n: number,
+  logRun = "exec multilog t ./main",
+  path?: string,
+) {
+  const dir = tree(n, "exec sleep 100000", logRun);
   return await withScanner(cmd, dir, async (pid) => {
     await until(
       () => [...Array(n).keys()].every((i) => pidOf(`${dir}/svc${i}/log`) !== 0),
@@ -99,7 +109,29 @@ async function treeMemory(cmd: string[], n: number) {
       } catch { /* gone */ }
     }
     return { procs: pids.length, rss, pss };
-  });
+  }, path);
+}
+
+if (FORMS) {
+  const n = Number(Deno.args[1] ?? 50);
+  const exe = `${ROOT}/dist/dt`;
+  const scratch = Deno.makeTempDirSync({ prefix: "dt-bench-forms-" });
+  for (const p of ["bin/multilog", "bin/dt", "usr/local/bin/multilog"]) {
+    Deno.mkdirSync(`${scratch}/${p.slice(0, p.lastIndexOf("/"))}`, { recursive: true });
+    Deno.symlinkSync(exe, `${scratch}/${p}`);
+  }
+  row([`${n} services, dist/dt svscan`, "processes", "PSS", "RSS"]);
+  for (
+    const [label, logRun] of [
+      ["exec multilog t ./main", "exec multilog t ./main"],
+      ["exec /usr/local/bin/multilog t ./main", `exec ${scratch}/usr/local/bin/multilog t ./main`],
+    ]
+  ) {
+    const m = await treeMemory([exe, "svscan"], n, logRun, `${scratch}/bin:/usr/bin:/bin`);
+    row([label, m.procs, `${(m.pss / 1024).toFixed(1)} MiB`, `${(m.rss / 1024).toFixed(1)} MiB`]);
+  }
+  Deno.removeSync(scratch, { recursive: true });
+  Deno.exit(0);
 }
 
 async function throughput(cmd: string[], input: string) {
@@ -134,7 +166,7 @@ async function throughput(cmd: string[], input: string) {
 }
 
 const dt = [DT, "svscan"];
-const dtools = ["svscan"];
+const dtools = ["/usr/bin/svscan"];
 row(["tree (canonical log/run)", "daemontools", "dt (in-process)", "dt / daemontools"]);
 for (const n of SIZES) {
   const a = await treeMemory(dtools, n);

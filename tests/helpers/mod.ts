@@ -260,14 +260,26 @@ export async function withSandbox(fn: (sb: Sandbox) => Promise<void>): Promise<v
   await sb.close();
 }
 
-/** True when daemontools' own binaries are installed (they are in CI). */
-export const HAVE_DAEMONTOOLS = (() => {
+/** Where Debian's daemontools lives: tests call the reference by this absolute path, never via PATH. */
+export const REF = "/usr/bin";
+
+/** True when `path` is a real daemontools program (an ELF binary), not a link to dt. */
+export function isReference(path: string): boolean {
   try {
-    return Deno.statSync("/usr/bin/supervise").isFile;
+    const real = Deno.realPathSync(path);
+    if (real === Deno.realPathSync(LAUNCHER)) return false;
+    const f = Deno.openSync(real);
+    const head = new Uint8Array(4);
+    const n = f.readSync(head);
+    f.close();
+    return n === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
   } catch {
     return false;
   }
-})();
+}
+
+/** True when daemontools' own binaries are installed at {@link REF} (they are in CI). */
+export const HAVE_DAEMONTOOLS = isReference(`${REF}/supervise`) && isReference(`${REF}/svc`);
 
 /** A bin dir in the sandbox with every program name linked to the launcher; prepend to PATH. */
 export function linkPrograms(sb: Sandbox, names: string[]): string {

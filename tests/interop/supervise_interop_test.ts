@@ -13,33 +13,33 @@ Deno.test("interop: daemontools' svc, svstat, svok drive and read dt supervise",
     const dir = sb.service("web", RECORDER, { down: true });
     const sv = sb.startDt(["supervise", dir]);
     await waitFor("status", () => readStatus(dir));
-    assertEquals((await run("svok", [dir])).code, 0);
-    assertEquals(norm((await run("svstat", [dir])).stdout), `${dir}: down N seconds\n`);
-    await run("svc", ["-u", dir]);
+    assertEquals((await run("/usr/bin/svok", [dir])).code, 0);
+    assertEquals(norm((await run("/usr/bin/svstat", [dir])).stdout), `${dir}: down N seconds\n`);
+    await run("/usr/bin/svc", ["-u", dir]);
     const pid = await waitFor("up", () => readStatus(dir)?.pid);
-    assertEquals((await run("svstat", [dir])).stdout.includes(`up (pid ${pid})`), true);
+    assertEquals((await run("/usr/bin/svstat", [dir])).stdout.includes(`up (pid ${pid})`), true);
     assertEquals(
-      norm((await run("svstat", [dir])).stdout),
+      norm((await run("/usr/bin/svstat", [dir])).stdout),
       norm((await dt(["svstat", dir])).stdout),
     );
-    await run("svc", ["-p", dir]);
+    await run("/usr/bin/svc", ["-p", dir]);
     await waitFor("paused", () => procState(pid) === "T");
     assertEquals(
-      norm((await run("svstat", [dir])).stdout),
+      norm((await run("/usr/bin/svstat", [dir])).stdout),
       `${dir}: up (pid P) N seconds, normally down, paused\n`,
     );
-    await run("svc", ["-c", dir]);
+    await run("/usr/bin/svc", ["-c", dir]);
     await waitFor("continued", () => procState(pid) !== "T");
-    await run("svc", ["-dx", dir]);
+    await run("/usr/bin/svc", ["-dx", dir]);
     assertEquals((await sv.status).code, 0);
-    await waitFor("supervise gone", async () => (await run("svok", [dir])).code === 100);
+    await waitFor("supervise gone", async () => (await run("/usr/bin/svok", [dir])).code === 100);
   });
 });
 
 Deno.test("interop: dt svc, svstat, svok drive and read daemontools' supervise", async () => {
   await withSandbox(async (sb) => {
     const dir = sb.service("web", RECORDER);
-    const sv = sb.start("supervise", [dir]);
+    const sv = sb.start("/usr/bin/supervise", [dir]);
     const pid = await waitFor("up", () => readStatus(dir)?.pid);
     assertEquals((await dt(["svok", dir])).code, 0);
     assertEquals(norm((await dt(["svstat", dir])).stdout), `${dir}: up (pid P) N seconds\n`);
@@ -55,7 +55,7 @@ Deno.test("interop: dt svc, svstat, svok drive and read daemontools' supervise",
     await waitFor("down", () => readStatus(dir)?.pid === 0);
     assertEquals(
       norm((await dt(["svstat", dir])).stdout),
-      norm((await run("svstat", [dir])).stdout),
+      norm((await run("/usr/bin/svstat", [dir])).stdout),
     );
     assertEquals(norm((await dt(["svstat", dir])).stdout), `${dir}: down N seconds, normally up\n`);
     assert(procState(pid) === null || procState(pid) === "Z");
@@ -102,8 +102,8 @@ Deno.test("interop: the status file is byte-compatible through up, pause, down, 
   await withSandbox(async (sb) => {
     const a = sb.service("theirs", RECORDER, { down: true });
     const b = sb.service("ours", RECORDER, { down: true });
-    const p1 = sb.start("supervise", [a]);
-    const theirs = await statusTrail(a, (o) => run("svc", [o, a]));
+    const p1 = sb.start("/usr/bin/supervise", [a]);
+    const theirs = await statusTrail(a, (o) => run("/usr/bin/svc", [o, a]));
     const p2 = sb.startDt(["supervise", b]);
     const ours = await statusTrail(b, (o) => dt(["svc", o, b]));
     assertEquals(ours, theirs);

@@ -215,7 +215,7 @@ Deno.test("supervise: corrupt or short status file: svstat reports bad format li
     Deno.writeFileSync(`${dir}/supervise/status`, new Uint8Array(7));
     const want = `${dir}: unable to read supervise/status: bad format\n`;
     assertEquals((await dt(["svstat", dir])).stdout, want);
-    assertEquals((await run("svstat", [dir])).stdout, want);
+    assertEquals((await run("/usr/bin/svstat", [dir])).stdout, want);
     await dt(["svc", "-u", dir]);
     await waitFor("rewritten", () => readStatus(dir)?.pid);
     assertStringIncludes((await dt(["svstat", dir])).stdout, "up (pid");

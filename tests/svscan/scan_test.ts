@@ -22,10 +22,10 @@ Deno.test("svscan: every non-dot directory is a service, driven by dt's and daem
     const st = await dt(["svstat", a, b]);
     assertMatch(st.stdout, /a: up \(pid \d+\) \d+ seconds\n.*b: up \(pid \d+\)/);
     if (HAVE_DAEMONTOOLS) {
-      const theirs = await run("svstat", [a, b]);
+      const theirs = await run("/usr/bin/svstat", [a, b]);
       assertMatch(theirs.stdout, new RegExp(`a: up \\(pid ${pa}\\)`));
-      assertEquals((await run("svok", [a])).code, 0);
-      await run("svc", ["-d", a]);
+      assertEquals((await run("/usr/bin/svok", [a])).code, 0);
+      await run("/usr/bin/svc", ["-d", a]);
     } else await dt(["svc", "-d", a]);
     await waitFor("a down", () => readStatus(a)?.pid === 0 && readStatus(a)?.want === "d");
     await dt(["svc", "-u", a]);

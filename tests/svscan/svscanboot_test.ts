@@ -3,7 +3,7 @@
  * process title, as `ps` shows it.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { CLI, dt, waitFor, withSandbox } from "../helpers/mod.ts";
+import { dt, LAUNCHER, waitFor, withSandbox } from "../helpers/mod.ts";
 import { shiftIn } from "../../lib/cmd/readproctitle.ts";
 import { TITLE_ARGS } from "../../lib/cmd/svscanboot.ts";
 import { readStatus } from "../supervise/_service.ts";
@@ -16,26 +16,58 @@ function cmdline(pid: number): string {
 }
 
 Deno.test("readproctitle: shifts input into the last argument, keeping its '...'", () => {
-  assertEquals(shiftIn("..........", enc.encode("ab")), "........ab");
-  assertEquals(shiftIn("..........", enc.encode("0123456789xyz")), "...6789xyz");
-  assertEquals(shiftIn(".....", enc.encode("a\0b\nc")), "...?c");
+  const shifted = (dots: string, input: string) => {
+    const w = enc.encode(dots);
+    shiftIn(w, enc.encode(input));
+    return new TextDecoder().decode(w);
+  };
+  assertEquals(shifted("..........", "ab"), "........ab");
+  assertEquals(shifted("..........", "0123456789xyz"), "...6789xyz");
+  assertEquals(shifted(".....", "a\0b\nc"), "...\nc");
 });
 
-Deno.test("readproctitle: the title shows the latest input, of constant length", async () => {
-  const dots = ".".repeat(30);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--no-config", CLI, "readproctitle", "service", "errors:", dots],
+/** Starts a readproctitle (argv after `exec -a readproctitle`), writes `input`, leaves stdin open. */
+async function startTitle(argv: string[], input: Uint8Array) {
+  const child = new Deno.Command("bash", {
+    args: ["-c", 'exec -a readproctitle "$@"', "bash", ...argv],
     stdin: "piped",
     stdout: "null",
     stderr: "null",
   }).spawn();
   const w = child.stdin.getWriter();
-  await w.write(enc.encode("svscan: warning: oops\n"));
-  const want = `readproctitle service errors: ${"...".padEnd(8, ".")}svscan: warning: oops?`;
-  await waitFor("title", () => cmdline(child.pid) === want);
-  assertEquals(cmdline(child.pid).length, `readproctitle service errors: ${dots}`.length);
-  await w.close();
-  assertEquals((await child.status).code, 0);
+  await w.write(input);
+  return { child, w };
+}
+
+Deno.test("readproctitle: /proc/PID/cmdline byte for byte as daemontools' readproctitle", async () => {
+  const args = ["service", "errors:", ".".repeat(40)];
+  const input = new Uint8Array([
+    ...enc.encode("svscan: warning: oops\nsecond \xff"),
+    0xff,
+    0,
+    1,
+    10,
+  ]);
+  const ref = await startTitle(["/usr/bin/readproctitle", ...args], input);
+  const ours = await startTitle([LAUNCHER, "readproctitle", ...args], input);
+  try {
+    const raw = (pid: number) => Deno.readFileSync(`/proc/${pid}/cmdline`);
+    const want = await waitFor("daemontools' title", () => {
+      const b = raw(ref.child.pid);
+      return b[b.length - 2] === 10 ? b : null;
+    });
+    assertEquals(new TextDecoder().decode(want.subarray(0, 14)), "readproctitle\0");
+    await waitFor("dt's title", () => raw(ours.child.pid).join() === want.join());
+    assertEquals(
+      new TextDecoder().decode(Deno.readFileSync(`/proc/${ours.child.pid}/comm`)),
+      "readproctitle\n",
+    );
+  } finally {
+    await ref.w.close();
+    await ours.w.close();
+  }
+  assertEquals((await ref.child.status).code, 0);
+  assertEquals((await ours.child.status).code, 0);
   assertEquals((await dt(["readproctitle"])).code, 100);
   assertEquals((await dt(["readproctitle", "abcd"])).code, 100);
 });
@@ -57,10 +89,16 @@ Deno.test("svscanboot: services run with daemontools' PATH only, errors show in 
     const rpt = await waitFor("readproctitle", () => {
       return children(p.pid).find((k) => k.cmd.startsWith("readproctitle "));
     });
-    assertEquals(rpt.cmd.length, ["readproctitle", ...TITLE_ARGS].join(" ").length);
+    // daemontools' svscanboot starts `readproctitle service errors: ....`: separate entries
+    const shown = Deno.readFileSync(`/proc/${rpt.pid}/cmdline`);
+    assertEquals(shown.length, ["readproctitle", ...TITLE_ARGS].join("\0").length + 1);
+    assertEquals(
+      new TextDecoder().decode(shown.subarray(0, 33)),
+      "readproctitle\0service\0errors:\0...",
+    );
     await waitFor("error in the title", () => {
       return cmdline(rpt.pid).endsWith(
-        "supervise: fatal: unable to start norun/run: file does not exist?",
+        "supervise: fatal: unable to start norun/run: file does not exist",
       );
     });
     assertEquals(fileLines(sb.path("env.out")).filter((l) => !l.startsWith("PWD=")), [

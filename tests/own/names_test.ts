@@ -1,0 +1,74 @@
+/**
+ * The long-running programs under their daemontools names, as tools written
+ * for daemontools find them: `pidof`, `pgrep -x`, `ps -C` and `killall -0`
+ * find dt's svscan, supervise, multilog (as a process) and readproctitle, and
+ * /proc/PID/cmdline has the arguments as separate entries — the same answers
+ * as daemontools' own programs, each run alone in a PID namespace.
+ */
+import { assertEquals } from "../helpers/assert.ts";
+import { HAVE_DAEMONTOOLS, LAUNCHER, REF, run, withSandbox } from "../helpers/mod.ts";
+
+/** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm, ask the tools. */
+const PROBE = `
+name=$1; shift
+sleep 1000 | "$@" & p=$!
+for i in $(seq 400); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "$name" ] && break; sleep 0.025; done
+has() { case " $1 " in *" $p "*) echo yes ;; *) echo no ;; esac; }
+echo "comm $(cat /proc/$p/comm)"
+echo "pidof $(has "$(pidof "$name")")"
+echo "pgrep -x $(has "$(pgrep -x "$name" | tr '\\n' ' ')")"
+echo "ps -C $(has "$(ps -C "$name" -o pid= | tr -d ' ' | tr '\\n' ' ')")"
+killall -0 "$name" 2>/dev/null && echo "killall -0 found" || echo "killall -0 not found"
+echo "cmdline $(od -An -c /proc/$p/cmdline | tr -s ' \\n' ' ')"
+`;
+
+async function names(name: string, argv: string[], cwd: string): Promise<string> {
+  const r = await run("unshare", [
+    "--pid",
+    "--fork",
+    "--mount-proc",
+    "bash",
+    "-c",
+    PROBE,
+    "bash",
+    name,
+    ...argv,
+  ], { cwd });
+  assertEquals(r.stderr, "");
+  return r.stdout;
+}
+
+const CASES: [string, string[]][] = [
+  ["svscan", ["."]],
+  ["supervise", ["svc"]],
+  ["multilog", ["t", "./main"]],
+  ["readproctitle", ["service", "errors:", "........"]],
+];
+
+for (const [name, args] of CASES) {
+  Deno.test({
+    name: `names: ${name} as daemontools' ${name} is found`,
+    ignore: !HAVE_DAEMONTOOLS,
+    fn: async () => {
+      await withSandbox(async (sb) => {
+        sb.service("svc", "exec sleep 1000");
+        const want = await names(name, [
+          "bash",
+          "-c",
+          `exec -a ${name} "$@"`,
+          name,
+          `${REF}/${name}`,
+          ...args,
+        ], sb.dir);
+        assertEquals(want.includes("pidof yes"), true, want);
+        for (const made of ["svc/supervise", "main"]) {
+          try {
+            Deno.removeSync(sb.path(made), { recursive: true });
+          } catch { /* not made by this program */ }
+        }
+        const got = await names(name, [LAUNCHER, name, ...args], sb.dir);
+        assertEquals(got, want);
+      });
+    },
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What a supervised service gets under dt's svscan (through the launcher)
+ * and under daemontools' svscan, side by side: the environment (a value that
+ * is not UTF-8, no DT_ variable) and the soft open-files and address-space
+ * limits as they were when the scanner was started.
+ */
+import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import {
+  HAVE_DAEMONTOOLS,
+  LAUNCHER,
+  processesUnder,
+  REF,
+  waitFor,
+  withSandbox,
+} from "../helpers/mod.ts";
+
+const RUN = `#!/bin/sh
+cat /proc/$$/environ > environ.new && mv environ.new environ
+grep -E '^Max (open files|address space|data size|stack size)' /proc/$$/limits > limits
+exec sleep 1000
+`;
+
+function entries(raw: Uint8Array): string[] {
+  // latin1 keeps every byte visible; sorted: the launcher's bash reorders the variables
+  return new TextDecoder("latin1").decode(raw).split("\0").filter((e) => e !== "").sort();
+}
+
+Deno.test({
+  name: "environment: a service's environment and limits are the same under both svscans",
+  ignore: !HAVE_DAEMONTOOLS,
+  fn: async () => {
+    const seen: Record<string, { env: string[]; limits: string }> = {};
+    for (const [label, svscan] of [["daemontools", `${REF}/svscan`], ["dt", LAUNCHER]]) {
+      await withSandbox(async (sb) => {
+        sb.write("s/probe/run", RUN, true);
+        const argv = svscan === LAUNCHER ? [LAUNCHER, "svscan", "."] : [svscan, "."];
+        const sv = sb.start("bash", [
+          "-c",
+          `ulimit -S -n 1024 -S -v 3000000 || exit 99; ODD=$'a\\xffb' exec "$@"`,
+          "bash",
+          ...argv,
+        ], { cwd: sb.path("s"), env: { PATH: "/usr/bin:/bin", LANG: "C", SHLVL: "1" } });
+        const file = sb.path("s/probe/environ");
+        await waitFor("the service's environment", () => {
+          try {
+            return Deno.statSync(file).size > 0 && Deno.statSync(sb.path("s/probe/limits")).size;
+          } catch {
+            return false;
+          }
+        });
+        seen[label] = {
+          env: entries(Deno.readFileSync(file)).filter((e) => !e.startsWith("_="))
+            .map((e) => e.replaceAll(sb.dir, "SANDBOX")),
+          limits: Deno.readTextFileSync(sb.path("s/probe/limits")),
+        };
+        sv.kill("SIGKILL");
+        await sv.status;
+        // daemontools' supervise processes outlive a killed svscan: end them by pid
+        for (const pid of processesUnder(sb.dir)) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch { /* gone */ }
+        }
+      });
+    }
+    assertStringIncludes(seen.daemontools.env.join("\n"), "ODD=a\xffb");
+    assertStringIncludes(seen.daemontools.limits, "1024");
+    assertStringIncludes(seen.daemontools.limits, "3072000000");
+    assertEquals(seen.dt, seen.daemontools);
+  },
+});
