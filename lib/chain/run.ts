@@ -33,7 +33,8 @@ import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
 import type { ChainProgram } from "./programs.ts";
 import { envChange, envGet, mergeEnv, parseEnviron } from "./env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
-import { parseLimitValue, softValue } from "./softlimit_args.ts";
+import { softValue } from "./softlimit_args.ts";
+import { startingNofile } from "./starting_nofile.ts";
 import { nextInProcess } from "./resolve.ts";
 import { runFghack } from "./fghack.ts";
 import { nprocVerdict } from "./nproc.ts";
@@ -83,16 +84,10 @@ function startsWith(e: Uint8Array, prefix: Uint8Array): boolean {
   return e.length >= prefix.length && prefix.every((b, i) => e[i] === b);
 }
 
-/**
- * The limits to put back before the exec: Deno raised the soft RLIMIT_NOFILE
- * to the hard one as it started; bin/dt reports in `DT_NOFILE_SOFT` what it was.
- */
+/** The limits to put back before the exec: the soft RLIMIT_NOFILE dt was started with. */
 export function startingLimits(): PendingLimit[] {
-  const v = Deno.env.get("DT_NOFILE_SOFT");
-  const cur = v === "unlimited" ? RLIM_INFINITY : parseLimitValue(v ?? "=");
-  if (v === undefined || v === "" || cur === null || cur === "=") return [];
-  const { max } = getrlimit(RLIMIT.NOFILE);
-  return [{ prog: "dt", resource: RLIMIT.NOFILE, limit: { cur: softValue(cur, max), max } }];
+  const limit = startingNofile();
+  return limit === null ? [] : [{ prog: "dt", resource: RLIMIT.NOFILE, limit }];
 }
 
 /** Prints a failure, releases what the chain holds, and ends with its code. */

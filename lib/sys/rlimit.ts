@@ -93,3 +93,28 @@ export function prepareLimits(
     },
   };
 }
+
+/**
+ * Lowers the soft RLIMIT_NOFILE to `soft` (never raises it); returns what puts
+ * the limit back, or null when nothing changed (or it could not be changed).
+ */
+export function lowerSoftNofile(soft: bigint): (() => void) | null {
+  const now = new BigUint64Array(2);
+  const l = lib();
+  if (l.getrlimit(RLIMIT.NOFILE, new Uint8Array(now.buffer)) === -1 || soft >= now[0]) return null;
+  const next = new Uint8Array(new BigUint64Array([soft, now[1]]).buffer);
+  if (l.setrlimit(RLIMIT.NOFILE, next) === -1) return null;
+  return () => void l.setrlimit(RLIMIT.NOFILE, new Uint8Array(now.buffer));
+}
+
+/** Raises the soft RLIMIT_NOFILE to the hard one (Deno does so at start; this makes sure). */
+export function raiseSoftNofile(): Limit {
+  const now = getrlimit(RLIMIT.NOFILE);
+  if (now.cur < now.max) {
+    try {
+      setrlimit(RLIMIT.NOFILE, { cur: now.max, max: now.max });
+      return { cur: now.max, max: now.max };
+    } catch { /* stays as it is */ }
+  }
+  return now;
+}

@@ -10,6 +10,7 @@ import { cstr, cstrArray, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
 import { currentEnv, getEnv } from "./env.ts";
 import { installReaper } from "./reaper.ts";
+import { lowerSoftNofile } from "./rlimit.ts";
 
 const lib = lazyLibc({
   posix_spawn: {
@@ -65,6 +66,13 @@ export interface SpawnOptions {
   pgroup?: number;
   /** umask for the child (set around the call). */
   umask?: number;
+  /**
+   * Soft RLIMIT_NOFILE for the child, set around the call (posix_spawn takes
+   * no limits): dt's own soft limit is raised, a service gets the one dt was
+   * started with. For those microseconds this process's own soft limit is
+   * the lower one too.
+   */
+  nofileSoft?: bigint;
 }
 
 /**
@@ -104,10 +112,13 @@ function spawnAt(
   l.posix_spawnattr_init(attr);
   try {
     const fds = opts.fds ?? [0, 1, 2];
-    // Stage sources that a later dup2 would clobber onto fds above every number in play.
-    let spare = Math.max(fds.length, ...fds.map((f) => f ?? 0)) + 1;
+    // Stage sources that a later dup2 would clobber onto free low numbers (below
+    // any soft limit the child gets; closefrom below closes them in the child).
+    const inPlay = new Set(fds);
+    let spare = fds.length;
     const src = fds.map((f, i) => {
       if (f === null || f === i || f >= fds.length) return f;
+      while (inPlay.has(spare)) spare++;
       const staged = spare++;
       l.posix_spawn_file_actions_adddup2(fa, f, staged);
       return staged;
@@ -134,6 +145,7 @@ function spawnAt(
     const pathC = cstr(path);
     const pidBuf = new Int32Array(1);
     const old = opts.umask === undefined ? -1 : l.umask(opts.umask);
+    const restore = opts.nofileSoft === undefined ? null : lowerSoftNofile(opts.nofileSoft);
     const r = l.posix_spawn(
       new Uint8Array(pidBuf.buffer),
       pathC,
@@ -142,6 +154,7 @@ function spawnAt(
       new Uint8Array(argv.ptrs.buffer),
       new Uint8Array(envp.ptrs.buffer),
     );
+    restore?.();
     if (old !== -1) l.umask(old);
     // keep the C strings alive until here
     void argv.keep, envp.keep, pathC;
