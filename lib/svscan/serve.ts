@@ -61,4 +61,3 @@ export async function serve(dir: string, opts: ServeOptions): Promise<number> {
   scanner.start();
   return await promise;
 }
-
