@@ -55,10 +55,9 @@ export function resolvesToLogger(word: string, pathVar: string | undefined): boo
   const name = word.slice(word.lastIndexOf("/") + 1);
   if (name === "dt" || !real.endsWith(`/${name}`)) return false;
   try {
-    const f = Deno.openSync(real);
+    using f = Deno.openSync(real); // closed on every path
     const head = new Uint8Array(4);
     const n = f.readSync(head);
-    f.close();
     return n === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
   } catch {
     return false;

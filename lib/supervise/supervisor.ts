@@ -7,7 +7,8 @@
  */
 import { isErrno, reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
-import { close, O, open, tryOpen } from "../sys/fd.ts";
+import { close, O, open } from "../sys/fd.ts";
+import { withSpare } from "../sys/fd_reserve.ts";
 import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
@@ -19,10 +20,16 @@ import type { WaitStatus } from "../sys/wait.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
 import { encodeStatus } from "./status.ts";
 
+/** Parent fds that become a service's stdin, stdout, stderr. */
+export type Stdio = readonly [number, number, number];
+
 /** How a supervisor is hosted. */
 export interface SupervisorOptions {
-  /** Parent fds that become the service's stdin, stdout, stderr. Default `[0, 1, 2]`. */
-  fds?: readonly [number, number, number];
+  /**
+   * Parent fds that become the service's stdin, stdout, stderr, or what
+   * gives them at each start. Default `[0, 1, 2]`.
+   */
+  fds?: Stdio | (() => Stdio);
   /**
    * Environment for `./run` (`NAME=VALUE`, text or raw bytes); default: the one
    * this process was started with, byte for byte, as supervise passes its own.
@@ -38,6 +45,31 @@ export interface SupervisorOptions {
    * `./run` as usual. `end` must be called once, asynchronously, when it ends.
    */
   runner?: ServiceRunner;
+  /** What a supervisor that failed left (see {@link Supervisor.handover}): take it over. */
+  adopt?: Handover;
+}
+
+/**
+ * What a supervisor whose own code threw leaves for the one that replaces it:
+ * the service it started keeps running and is watched by the new supervisor,
+ * with the same status (pid, start time, wants, pause).
+ */
+export interface Handover {
+  /** The service's pid (this process's for an in-process service), 0 when down. */
+  readonly pid: number;
+  /** The in-process service, if that is what runs. */
+  readonly inProcess: InProcessService | null;
+  readonly when: Tai64n;
+  readonly paused: boolean;
+  readonly want: boolean;
+  readonly wantUp: boolean;
+  readonly exit: boolean;
+  /** performance.now() of the last start (the one-second pause goes on). */
+  readonly lastStart: number;
+  /** The service's end, when it came before anyone took over. */
+  ended: WaitStatus | null;
+  /** Who gets the service's end now. */
+  heir: ((s: WaitStatus) => void) | null;
 }
 
 /** A service that runs inside this process; signals are delivered to it, not by kill(2). */
@@ -53,9 +85,14 @@ export type ServiceRunner = (end: (s: WaitStatus) => void) => InProcessService |
 
 /** Thrown by {@link Supervisor.start} for what daemontools' supervise dies of (exit 111). */
 export class SuperviseError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "SuperviseError";
+  }
+
+  /** True when it failed for want of file descriptors (EMFILE, ENFILE). */
+  get outOfFds(): boolean {
+    return isErrno(this.cause, "EMFILE") || isErrno(this.cause, "ENFILE");
   }
 }
 
@@ -93,7 +130,7 @@ export class Supervisor {
   /** The directory as given (used in messages, as daemontools does). */
   readonly dir: string;
   readonly #opts: SupervisorOptions;
-  #fds: readonly (number | null)[];
+  #fds: Stdio | (() => Stdio);
   readonly #log: (line: string) => void;
   readonly #env: readonly (string | Uint8Array)[];
 
@@ -108,9 +145,11 @@ export class Supervisor {
   #startTimer: ReturnType<typeof setTimeout> | undefined;
   #lockFd = -1;
   #okFd = -1;
-  #dirFd = -1;
+  /** Device and inode of the directory, to find it again after a rename. */
+  #ino = "";
   #control: { close(): void } | undefined;
   #finished = false;
+  #handover: Handover | null = null;
   #resolveDone!: () => void;
 
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
@@ -136,25 +175,58 @@ export class Supervisor {
   }
 
   /**
+   * Set when the supervisor ended because its own code threw (reported with
+   * the directory's name): the service it ran goes on, and a new supervisor
+   * given this as {@link SupervisorOptions.adopt} takes it over.
+   */
+  get handover(): Handover | null {
+    return this.#handover;
+  }
+
+  /**
    * Takes the directory (lock, FIFOs, first status) and starts `./run` unless
    * `down` exists. Throws {@link SuperviseError} with daemontools' text.
    */
   start(): void {
+    try {
+      this.#take();
+    } catch (e) {
+      this.#release(); // every error path: nothing stays open
+      throw e;
+    }
+    const h = this.#opts.adopt;
+    if (h !== undefined) return this.#adopt(h);
+    if (!this.#want || this.#wantUp) this.#tryStart();
+  }
+
+  /** Lock, FIFOs, first status (start's part that opens things). */
+  #take(): void {
     const dir = this.dir;
     try {
-      if (!Deno.statSync(dir).isDirectory) throw new SysError("chdir", 20, dir);
+      const st = Deno.statSync(dir);
+      if (!st.isDirectory) throw new SysError("chdir", 20, dir);
+      this.#ino = `${st.dev}:${st.ino}`;
     } catch (e) {
-      throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`);
+      throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`, e);
     }
-    // held open, as supervise's cwd: a renamed service directory keeps its supervisor
-    this.#dirFd = procFd ? tryOpen(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC) : -1;
     try {
       Deno.statSync(`${dir}/down`);
       this.#wantUp = false;
     } catch (e) {
       if (!isErrno(e, "ENOENT")) {
-        throw new SuperviseError(`unable to stat ${dir}/down: ${reason(e)}`);
+        throw new SuperviseError(`unable to stat ${dir}/down: ${reason(e)}`, e);
       }
+    }
+    const h = this.#opts.adopt;
+    if (h !== undefined) {
+      this.#pid = h.pid;
+      this.#inProcess = h.inProcess;
+      this.#when = h.when;
+      this.#paused = h.paused;
+      this.#want = h.want;
+      this.#wantUp = h.wantUp;
+      this.#exit = h.exit;
+      this.#lastStart = h.lastStart;
     }
     try {
       Deno.mkdirSync(`${dir}/supervise`, { mode: 0o700 });
@@ -162,25 +234,79 @@ export class Supervisor {
     try {
       this.#lockFd = lockFile(`${dir}/supervise/lock`);
     } catch (e) {
-      throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`);
+      throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`, e);
     }
+    this.#openControl();
+    if (h === undefined) this.#pidChange();
+    this.#announce();
     try {
-      this.#openControl();
-      this.#pidChange();
-      this.#announce();
-      try {
-        mkfifo(`${dir}/supervise/ok`, 0o600);
-      } catch { /* open says why */ }
-      try {
-        this.#okFd = open(`${dir}/supervise/ok`, O.RDONLY | O.NONBLOCK | O.CLOEXEC);
-      } catch (e) {
-        throw new SuperviseError(`unable to read ${dir}/supervise/ok: ${reason(e)}`);
-      }
+      mkfifo(`${dir}/supervise/ok`, 0o600);
+    } catch { /* open says why */ }
+    try {
+      this.#okFd = open(`${dir}/supervise/ok`, O.RDONLY | O.NONBLOCK | O.CLOEXEC);
     } catch (e) {
-      this.#release();
-      throw e;
+      throw new SuperviseError(`unable to read ${dir}/supervise/ok: ${reason(e)}`, e);
     }
-    if (!this.#want || this.#wantUp) this.#tryStart();
+  }
+
+  /** Watches the service a failed supervisor left running (its end comes through the handover). */
+  #adopt(h: Handover): void {
+    h.heir = (s) => this.#receive(s);
+    const ended = h.ended;
+    h.ended = null;
+    if (ended !== null) queueMicrotask(() => this.#receive(ended));
+    else if (!this.#pid && (!this.#want || this.#wantUp)) this.#tryStart();
+  }
+
+  /** The end of the service this supervisor runs (or ran, before it failed). */
+  #receive(s: WaitStatus): void {
+    const h = this.#handover;
+    if (h !== null) {
+      if (h.heir !== null) h.heir(s);
+      else h.ended = s;
+      return;
+    }
+    this.#guard(() => {
+      this.#inProcess = null;
+      this.#ended(s);
+    });
+  }
+
+  /**
+   * Runs one of this supervisor's callbacks (control, reaper, timer, runner):
+   * a throw is this supervisor's fault, contained here (see {@link handover}).
+   */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#fault(e);
+    }
+  }
+
+  #fault(e: unknown): void {
+    try {
+      this.#log(
+        `supervise: warning: ${this.dir}: internal error: ${reason(e)}; supervisor restarted`,
+      );
+    } catch { /* the report is best effort; containing the fault is not */ }
+    if (this.#finished) return;
+    this.#cancelStart();
+    this.#handover = {
+      pid: this.#pid,
+      inProcess: this.#inProcess,
+      when: this.#when,
+      paused: this.#paused,
+      want: this.#want,
+      wantUp: this.#wantUp,
+      exit: this.#exit,
+      lastStart: this.#lastStart,
+      ended: null,
+      heir: null,
+    };
+    this.#finished = true;
+    this.#release();
+    this.#resolveDone();
   }
 
   #openControl(): void {
@@ -193,11 +319,17 @@ export class Supervisor {
       // read and write in one: the FIFO never sees EOF while we hold it
       fd = open(path, O.RDWR | O.NONBLOCK | O.CLOEXEC);
     } catch (e) {
-      throw new SuperviseError(`unable to read ${path}: ${reason(e)}`);
+      throw new SuperviseError(`unable to read ${path}: ${reason(e)}`, e);
     }
-    this.#control = readFd(fd, (chunk) => {
-      for (const b of chunk) this.#command(String.fromCharCode(b));
-    });
+    try {
+      this.#control = readFd(fd, (chunk) =>
+        this.#guard(() => {
+          for (const b of chunk) this.#command(String.fromCharCode(b));
+        }));
+    } catch (e) {
+      close(fd);
+      throw new SuperviseError(`unable to read ${path}: ${reason(e)}`, e);
+    }
   }
 
   /** Applies one control command, exactly as supervise 0.76's loop does. */
@@ -261,10 +393,11 @@ export class Supervisor {
     if (this.#startTimer !== undefined || this.#pid || this.#finished) return;
     const wait = this.#lastStart + RESTART_PAUSE_MS - performance.now();
     if (wait > 0) {
-      this.#startTimer = setTimeout(() => {
-        this.#startTimer = undefined;
-        this.#startNow();
-      }, wait);
+      this.#startTimer = setTimeout(() =>
+        this.#guard(() => {
+          this.#startTimer = undefined;
+          this.#startNow();
+        }), wait);
       return;
     }
     this.#startNow();
@@ -279,7 +412,14 @@ export class Supervisor {
     if (this.#pid || this.#finished) return;
     if (this.#exit) return this.#finish();
     this.#lastStart = performance.now();
-    if (this.#startInProcess()) return;
+    let inProcess: boolean;
+    try {
+      inProcess = this.#startInProcess();
+    } catch (e) {
+      // the runner could not prepare the start (a log pipe's feeder, say): as a failed start
+      return this.#startFailed(e);
+    }
+    if (inProcess) return;
     let pid: number;
     try {
       pid = spawn({
@@ -287,39 +427,40 @@ export class Supervisor {
         argv: ["./run"],
         cwd: this.#cwd(),
         env: this.#env,
-        fds: this.#fds,
+        fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
       });
     } catch (e) {
-      // daemontools' forked child prints this and exits 111; the service is down again
-      this.#log(`supervise: fatal: unable to start ${this.dir}/run: ${reason(e)}`);
-      this.#pidChange();
-      this.#announce();
-      if (this.#exit) return this.#finish();
-      if (this.#want && this.#wantUp) this.#tryStart();
-      return;
+      return this.#startFailed(e);
     }
     this.#paused = false;
     this.#pid = pid;
     this.#pidChange();
     this.#announce();
-    watchChild(pid, (s) => this.#ended(s));
+    watchChild(pid, (s) => this.#receive(s));
   }
 
-  /** Starts the service through the runner when it takes it; false to start ./run. */
+  /** daemontools' forked child prints this and exits 111; the service is down again. */
+  #startFailed(e: unknown): void {
+    this.#log(`supervise: fatal: unable to start ${this.dir}/run: ${reason(e)}`);
+    this.#pidChange();
+    this.#announce();
+    if (this.#exit) return this.#finish();
+    if (this.#want && this.#wantUp) this.#tryStart();
+  }
+
+  /**
+   * Starts the service through the runner when it takes it; false to start
+   * ./run. Throws what the runner throws (no start now).
+   */
   #startInProcess(): boolean {
     const runner = this.#opts.runner;
     if (runner === undefined) return false;
+    const pid = Deno.pid;
     let handle: InProcessService | null = null;
-    try {
-      handle = runner((s) => {
-        if (handle === null || this.#inProcess !== handle) return;
-        this.#inProcess = null;
-        this.#ended({ ...s, pid: this.#pid });
-      });
-    } catch (e) {
-      this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
-      handle = null;
-    }
+    handle = runner((s) => {
+      if (handle === null || this.#inProcess !== handle) return;
+      this.#receive({ ...s, pid });
+    });
     if (handle === null) return false;
     this.#inProcess = handle;
     this.#paused = false;
@@ -345,17 +486,34 @@ export class Supervisor {
 
   /** Where the directory is now (it may have been renamed since start). */
   #cwd(): string {
-    if (this.#dirFd < 0) return this.dir;
+    if (this.#same(this.dir)) return this.dir;
+    // renamed: the held lock says where supervise/ is now
+    const sup = this.#superviseDir();
+    if (sup !== null && sup.endsWith("/supervise")) {
+      const moved = sup.slice(0, -"/supervise".length);
+      if (this.#same(moved)) return moved;
+    }
+    return this.dir;
+  }
+
+  #same(path: string): boolean {
     try {
-      return Deno.readLinkSync(`/proc/self/fd/${this.#dirFd}`);
+      const st = Deno.statSync(path);
+      return `${st.dev}:${st.ino}` === this.#ino;
     } catch {
-      return this.dir;
+      return false;
     }
   }
 
-  /** A path inside the directory, wherever it is now. */
-  #in(rel: string): string {
-    return this.#dirFd < 0 ? `${this.dir}/${rel}` : `/proc/self/fd/${this.#dirFd}/${rel}`;
+  /** The directory of the held lock (supervise/, wherever it is now), from /proc; null if unknown. */
+  #superviseDir(): string | null {
+    if (!procFd || this.#lockFd < 0) return null;
+    try {
+      const p = Deno.readLinkSync(`/proc/self/fd/${this.#lockFd}`);
+      return p.endsWith("/lock") ? p.slice(0, -"/lock".length) : null;
+    } catch {
+      return null;
+    }
   }
 
   #pidChange(): void {
@@ -372,27 +530,31 @@ export class Supervisor {
       want: this.#want ? (this.#wantUp ? "u" : "d") : null,
     });
     const tmp = `${dir}/supervise/status.new`;
+    const at = this.#superviseDir() ?? `${dir}/supervise`;
     try {
-      Deno.writeFileSync(this.#in("supervise/status.new"), bytes, { mode: 0o644 });
+      // the one descriptor this needs comes from the spare when the process has run out
+      withSpare(() => Deno.writeFileSync(`${at}/status.new`, bytes, { mode: 0o644 }));
     } catch (e) {
       this.#log(`supervise: warning: unable to open ${tmp}: ${reason(e)}`);
       return;
     }
     try {
-      Deno.renameSync(this.#in("supervise/status.new"), this.#in("supervise/status"));
+      Deno.renameSync(`${at}/status.new`, `${at}/status`);
     } catch (e) {
       this.#log(`supervise: warning: unable to rename ${tmp} to status: ${reason(e)}`);
     }
   }
 
   /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
-  setFds(fds: readonly [number, number, number]): void {
+  setFds(fds: Stdio | (() => Stdio)): void {
     this.#fds = fds;
   }
 
   /** Sends the service a control command as if written to supervise/control. */
   control(commands: string): void {
-    for (const c of commands) this.#command(c);
+    this.#guard(() => {
+      for (const c of commands) this.#command(c);
+    });
   }
 
   #finish(): void {
@@ -409,8 +571,7 @@ export class Supervisor {
     this.#control = undefined;
     if (this.#okFd >= 0) close(this.#okFd);
     if (this.#lockFd >= 0) close(this.#lockFd);
-    if (this.#dirFd >= 0) close(this.#dirFd);
-    this.#okFd = this.#lockFd = this.#dirFd = -1;
+    this.#okFd = this.#lockFd = -1;
   }
 
   /**

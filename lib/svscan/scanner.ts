@@ -7,18 +7,36 @@
  *
  * @module
  */
-import { reason } from "../common/errors.ts";
+import { isErrno, reason } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
 import { close, pipe } from "../sys/fd.ts";
+import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
+import { getrlimit, RLIMIT } from "../sys/rlimit.ts";
 import { kill, SIG } from "../sys/signal.ts";
-import { type ServiceRunner, SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+import {
+  type Handover,
+  type ServiceRunner,
+  type Stdio,
+  SuperviseError,
+  Supervisor,
+} from "../supervise/supervisor.ts";
 import { startingEnv } from "../common/launched.ts";
+import { PipeFeeder } from "../inlog/feeder.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
 import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
 export const SCAN_INTERVAL_MS = 5000;
+
+/** Descriptors the scanner holds for a service: supervise/lock, control, ok. */
+export const FDS_PER_SERVICE = 3;
+/**
+ * For a service with a log: both supervisors (3 each), the log pipe (2), and
+ * the logger's: an in-process logger's lock and `current` (2), or, while a
+ * process logger is fed what was read ahead, the feeder's pipe (2).
+ */
+export const FDS_PER_LOGGED_SERVICE = 10;
 
 /** Options for a {@link Scanner}. */
 export interface ScannerOptions {
@@ -42,8 +60,10 @@ export interface ServiceEntry {
   log: Supervisor | null;
   /** The log pipe `[read, write]` held by the scanner, or null. */
   pipe: [number, number] | null;
-  /** The scanner's reader of the pipe while the logger runs in-process, or null. */
+  /** The scanner's reader of the pipe while the logger runs in-process (or is fed), or null. */
   reader: PipeReader | null;
+  /** The pipe a process logger reads while it is fed what was read ahead, or null. */
+  feeder: PipeFeeder | null;
   /** Seen at the last scan. */
   active: boolean;
 }
@@ -67,6 +87,8 @@ export class Scanner {
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
+  /** Services that could not start in this scan for want of descriptors. */
+  #short = 0;
 
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
@@ -95,10 +117,12 @@ export class Scanner {
   /** One pass, as svscan 0.76's doit(): forget what ended and vanished, start what is new or ended. */
   scan(): void {
     if (this.#stopping) return;
+    keepSpare();
+    this.#short = 0;
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
-      names = [...Deno.readDirSync(this.dir)].map((d) => d.name).sort();
+      names = withSpare(() => [...Deno.readDirSync(this.dir)].map((d) => d.name).sort());
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
       return;
@@ -112,10 +136,13 @@ export class Scanner {
         this.#log(`svscan: warning: ${this.#path(name)}: ${reason(e)}`);
       }
     }
+    if (this.#short > 0) this.#log(shortMessage(this.#short));
     for (const [key, e] of this.#services) {
       if (e.active || e.main || e.log) continue;
       e.reader?.close();
       e.reader = null;
+      e.feeder?.close();
+      e.feeder = null;
       if (e.pipe) {
         close(e.pipe[0]);
         close(e.pipe[1]);
@@ -137,61 +164,122 @@ export class Scanner {
     const key = `${st.dev}:${st.ino}`;
     let e = this.#services.get(key);
     if (e === undefined) {
-      e = { name, key, main: null, log: null, pipe: null, reader: null, active: true };
+      e = {
+        name,
+        key,
+        main: null,
+        log: null,
+        pipe: null,
+        reader: null,
+        feeder: null,
+        active: true,
+      };
       this.#services.set(key, e);
     }
     e.name = name;
     e.active = true;
+    const entry = e;
     // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
     if (e.pipe === null && hasLog(fn)) {
       try {
         e.pipe = pipe();
       } catch (err) {
-        this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+        if (outOfFds(err)) this.#short++;
+        else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
         return;
       }
-      e.main?.setFds([0, e.pipe[1], 2]);
     }
     if (e.main === null) {
-      e.main = this.#supervise(fn, e.pipe ? [0, e.pipe[1], 2] : [0, 1, 2], () => {
-        e.main = null;
-      });
+      // the pipe's write end once there is a log (a running service gets it at its next start)
+      const stdio = (): Stdio => entry.pipe ? [0, entry.pipe[1], 2] : [0, 1, 2];
+      e.main = this.#supervise(fn, stdio, (sv) => entry.main = sv);
     }
     if (e.pipe && e.log === null) {
-      const entry = e;
       const runner = logRunner({
         dir: `${fn}/log`,
         env: this.#env,
-        reader: () => entry.pipe ? (entry.reader ??= new PipeReader(entry.pipe[0])) : null,
-        release: () => {
-          if (entry.reader && entry.pipe) entry.reader.release(entry.pipe[1]);
-          entry.reader = null;
-        },
+        reader: () => this.#inProcessInput(entry),
+        release: () => this.#processInput(entry),
         log: this.#log,
       });
-      e.log = this.#supervise(`${fn}/log`, [e.pipe[0], 1, 2], () => {
-        entry.log = null;
-      }, runner);
+      const stdio = (): Stdio => [entry.feeder?.input ?? entry.pipe![0], 1, 2];
+      e.log = this.#supervise(`${fn}/log`, stdio, (sv) => entry.log = sv, runner);
     }
   }
 
+  /** What an in-process logger reads: the pipe's reader, with what a feeder still held first. */
+  #inProcessInput(e: ServiceEntry): PipeReader | null {
+    if (e.pipe === null) return null;
+    e.reader ??= new PipeReader(e.pipe[0], (err) => this.#loggerFault(e, err));
+    if (e.feeder !== null) {
+      e.reader.detach();
+      e.reader.unshift(e.feeder.take()); // older than anything the reader holds
+      e.feeder = null;
+    }
+    return e.reader;
+  }
+
+  /**
+   * Before a process logger starts: it reads the pipe itself when nothing was
+   * read ahead; otherwise a feeder's fresh pipe, fed what was read ahead and
+   * then the pipe, so the handoff neither blocks nor reorders. Throws (no
+   * start now, retried) when a feeder is needed and cannot be made.
+   */
+  #processInput(e: ServiceEntry): void {
+    const r = e.reader;
+    if (r === null) return;
+    if (e.feeder !== null && !(r.idle && e.feeder.empty)) {
+      const f = e.feeder;
+      r.attach(f.sink, () => f.end());
+      return;
+    }
+    e.feeder?.close();
+    e.feeder = null;
+    if (r.idle) {
+      r.release();
+      e.reader = null;
+      return;
+    }
+    const f = new PipeFeeder();
+    e.feeder = f;
+    r.attach(f.sink, () => f.end());
+  }
+
+  /** A logger's input failed (a sink threw): reported, and the logger restarted as a crashed one would be. */
+  #loggerFault(e: ServiceEntry, err: unknown): void {
+    this.#log(
+      `svscan: warning: ${this.#path(e.name)}/log: internal error: ${
+        reason(err)
+      }; logger restarted`,
+    );
+    e.log?.control("k");
+  }
+
+  /**
+   * A supervisor for `dir`, started; null when it cannot start (reported, or
+   * counted when descriptors ran out: the next scan tries again). One whose
+   * own code fails is replaced at once by a new one that takes its service over.
+   */
   #supervise(
     dir: string,
-    fds: [number, number, number],
-    onDone: () => void,
+    fds: () => Stdio,
+    set: (sv: Supervisor | null) => void,
     runner?: ServiceRunner,
+    adopt?: Handover,
   ): Supervisor | null {
-    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner });
+    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner, adopt });
     try {
       sv.start();
     } catch (e) {
-      if (e instanceof SuperviseError) {
-        this.#log(`supervise: fatal: ${e.message}`);
-        return null;
-      }
-      throw e;
+      if (e instanceof SuperviseError && e.outOfFds) this.#short++;
+      else if (e instanceof SuperviseError) this.#log(`supervise: fatal: ${e.message}`);
+      else this.#log(`svscan: warning: ${dir}: ${reason(e)}`);
+      return null;
     }
-    sv.done.then(onDone);
+    sv.done.then(() => {
+      const h = sv.handover;
+      set(h !== null && !this.#stopping ? this.#supervise(dir, fds, set, runner, h) : null);
+    }).catch((e) => this.#log(`svscan: warning: ${dir}: ${reason(e)}`));
     return sv;
   }
 
@@ -254,10 +342,27 @@ export class Scanner {
     for (const e of entries) {
       e.reader?.close();
       e.reader = null;
+      e.feeder?.close();
+      e.feeder = null;
       if (e.pipe) close(e.pipe[0]);
       e.pipe = null;
     }
   }
+}
+
+function outOfFds(e: unknown): boolean {
+  return isErrno(e, "EMFILE") || isErrno(e, "ENFILE");
+}
+
+/** The one line per scan that says descriptors are what stops services from starting. */
+function shortMessage(n: number): string {
+  let limit = "unknown";
+  try {
+    limit = String(getrlimit(RLIMIT.NOFILE).cur);
+  } catch { /* unknown */ }
+  return `svscan: warning: out of file descriptors (open files limit ${limit}): ` +
+    `${n} service${n === 1 ? "" : "s"} not started, retried at the next scan; ` +
+    `dt needs ${FDS_PER_SERVICE} per service, ${FDS_PER_LOGGED_SERVICE} per service with a log`;
 }
 
 /** Options for {@link Scanner.shutdown}. */

@@ -8,6 +8,11 @@
  *   left; as an init, orphans too. Then resolve with 0.
  * - HUP or ALRM: rescan now.
  *
+ * One process hosts every supervisor, so nothing may end it by accident: the
+ * soft open-files limit is raised to the hard one (services get the original
+ * back), a spare descriptor is kept for status files, and an exception or a
+ * rejection that no supervisor contained is reported and goes no further.
+ *
  * A PID-1 Deno without TERM/INT/HUP listeners dies of SIGSEGV when one
  * arrives, and signal listeners do not keep the event loop alive: the
  * listeners are installed before the first scan, and the scanner's interval
@@ -18,6 +23,7 @@
 import { graceFromEnv } from "../init/grace.ts";
 import { endLeftovers } from "../init/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
+import { hostSupervisors } from "./contain.ts";
 import { Scanner } from "./scanner.ts";
 
 /** How {@link serve} runs. */
@@ -32,6 +38,7 @@ export interface ServeOptions {
 
 /** Supervises `dir` until TERM or INT; resolves with the exit code (0). */
 export async function serve(dir: string, opts: ServeOptions): Promise<number> {
+  hostSupervisors("svscan");
   if (opts.reaping) reapAll();
   const scanner = new Scanner(dir, { env: opts.env });
   const { promise, resolve } = Promise.withResolvers<number>();

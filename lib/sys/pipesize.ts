@@ -1,5 +1,6 @@
 /**
- * The capacity of a pipe (F_GETPIPE_SZ / F_SETPIPE_SZ). A logger that
+ * The capacity of a pipe (F_GETPIPE_SZ / F_SETPIPE_SZ), and how much of it is
+ * filled (FIONREAD). A logger that
  * grows its input pipe reads in larger pieces, and more of the log waits
  * safely in the kernel (not in the logger) while the logger is busy or
  * restarting.
@@ -10,7 +11,10 @@ import { lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
   fcntl: { parameters: ["i32", "i32", "i64"], result: "i32" },
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
 });
+
+const FIONREAD = 0x541bn;
 
 const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 
@@ -25,4 +29,10 @@ export function growPipe(fd: number, size: number): number {
   if (now === -1 || now >= size) return now;
   const r = l.fcntl(fd, F_SETPIPE_SZ, BigInt(size));
   return r === -1 ? now : r;
+}
+
+/** Bytes waiting to be read in the pipe on `fd`; -1 when that cannot be told. */
+export function pipeUnread(fd: number): number {
+  const n = new Int32Array(1);
+  return lib().ioctl(fd, FIONREAD, new Uint8Array(n.buffer)) === -1 ? -1 : n[0];
 }

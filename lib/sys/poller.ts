@@ -1,7 +1,7 @@
 /**
- * One poll(2) for every fd this process reads: a single call on a worker
- * thread (FFI `nonblocking`) waits on all of them plus a wake-up pipe, and the
- * reads happen on the JS thread. Hundreds of FIFOs and pipes cost one thread
+ * One poll(2) for every fd this process reads or writes without blocking: a
+ * single call on a worker thread (FFI `nonblocking`) waits on all of them plus
+ * a wake-up pipe, and the reads and writes happen on the JS thread. Hundreds of FIFOs and pipes cost one thread
  * and no per-fd socket objects (a node:net socket costs ~28 KB each).
  *
  * @module
@@ -18,11 +18,13 @@ const lib = lazyLibc({
   },
 });
 
-const POLLIN = 1, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+const POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
 
 interface Watch {
   fd: number;
-  onReadable: () => void;
+  /** POLLIN or POLLOUT. */
+  events: number;
+  onReady: () => void;
   active: boolean;
 }
 
@@ -42,18 +44,17 @@ function wake(): void {
 async function loop(): Promise<void> {
   if (looping) return;
   looping = true;
-  wakeFds ??= pipe(O.CLOEXEC | O.NONBLOCK);
   try {
     for (;;) {
       const active = [...watches].filter((w) => w.active);
       if (active.length === 0) break;
       const buf = new Uint8Array(8 * (active.length + 1));
       const v = new DataView(buf.buffer);
-      v.setInt32(0, wakeFds[0], true);
+      v.setInt32(0, wakeFds![0], true);
       v.setInt16(4, POLLIN, true);
       active.forEach((w, i) => {
         v.setInt32(8 * (i + 1), w.fd, true);
-        v.setInt16(8 * (i + 1) + 4, POLLIN, true);
+        v.setInt16(8 * (i + 1) + 4, w.events, true);
       });
       polling = true;
       const r = await lib().poll_wait(buf, BigInt(active.length + 1), -1);
@@ -61,17 +62,18 @@ async function loop(): Promise<void> {
       for (const fd of closeAfterPoll.splice(0)) close(fd);
       if (r <= 0) continue;
       if (v.getInt16(6, true) & POLLIN) {
-        while (readSome(wakeFds[0], drainBuf) > 0) {
+        while (readSome(wakeFds![0], drainBuf) > 0) {
           /* drain */
         }
       }
       active.forEach((w, i) => {
         const ev = v.getInt16(8 * (i + 1) + 6, true);
         if (!w.active || !watches.has(w)) return;
-        if (ev & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
+        if (ev & (w.events | POLLHUP | POLLERR | POLLNVAL)) {
           try {
-            w.onReadable();
+            w.onReady();
           } catch (e) {
+            // the owner's fault, not the poller's: the other fds are served all the same
             queueMicrotask(() => {
               throw e;
             });
@@ -89,16 +91,24 @@ async function loop(): Promise<void> {
 export interface Watched {
   /** Stops watching and closes the fd (once no poll can still be looking at it). */
   close(): void;
+  /** Stops watching for good; the fd stays open and the caller's. */
+  forget(): void;
   /** Stops calling back until resume(). */
   pause(): void;
-  /** Calls back again when readable. */
+  /** Calls back again when ready. */
   resume(): void;
 }
 
+/** Watches `w`; throws (EMFILE…) when the wake-up pipe cannot be made, before anything changed. */
 function add(w: Watch): void {
+  wakeFds ??= pipe(O.CLOEXEC | O.NONBLOCK);
   watches.add(w);
   wake();
-  loop();
+  loop().catch((e) => {
+    queueMicrotask(() => {
+      throw e;
+    });
+  });
 }
 
 /** Stops watching; false when it was not watched. */
@@ -111,13 +121,29 @@ function forget(w: Watch): boolean {
 
 /** Calls `onReadable` (on the JS thread) whenever `fd` is readable, hung up or in error. */
 export function watchReadable(fd: number, onReadable: () => void): Watched {
-  const w: Watch = { fd, onReadable, active: true };
-  add(w);
+  return watchFd(fd, POLLIN, onReadable);
+}
+
+/**
+ * Calls `onWritable` (on the JS thread) whenever `fd` can take a write, is
+ * hung up or in error; starts paused (resume() when a write would block).
+ */
+export function watchWritable(fd: number, onWritable: () => void): Watched {
+  return watchFd(fd, POLLOUT, onWritable, false);
+}
+
+function watchFd(fd: number, events: number, onReady: () => void, active = true): Watched {
+  const w: Watch = { fd, events, onReady, active };
+  if (active) add(w);
+  else watches.add(w);
   return {
     close() {
       if (!forget(w)) return;
       if (polling) closeAfterPoll.push(fd);
       else close(fd);
+    },
+    forget() {
+      forget(w);
     },
     pause() {
       if (!w.active) return;
@@ -137,8 +163,9 @@ export function onceReadable(fd: number): Promise<void> {
   return new Promise((resolve) => {
     const w: Watch = {
       fd,
+      events: POLLIN,
       active: true,
-      onReadable: () => {
+      onReady: () => {
         forget(w);
         resolve();
       },

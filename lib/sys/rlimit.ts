@@ -96,3 +96,15 @@ export function prepareLimits(
     },
   };
 }
+
+/** Raises the soft RLIMIT_NOFILE to the hard one (Deno does so at start; this makes sure). */
+export function raiseSoftNofile(): Limit {
+  const now = getrlimit(RLIMIT.NOFILE);
+  if (now.cur < now.max) {
+    try {
+      setrlimit(RLIMIT.NOFILE, { cur: now.max, max: now.max });
+      return { cur: now.max, max: now.max };
+    } catch { /* stays as it is */ }
+  }
+  return now;
+}

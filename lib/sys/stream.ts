@@ -2,7 +2,7 @@
  * Reading raw fds (pipes, FIFOs) on the event loop through the process's one
  * poller (poller.ts): no thread and no socket object per fd, which is what
  * lets one process hold hundreds of them. The fd becomes O_NONBLOCK (shared
- * with any dup of it) and is closed at EOF or close().
+ * with any dup of it) and is closed at EOF or close(), unless `keepFd`.
  *
  * @module
  */
@@ -17,10 +17,12 @@ export function readFd(
   fd: number,
   onData: (chunk: Uint8Array) => void,
   onEnd: (err?: Error) => void = () => {},
+  opts: { keepFd?: boolean } = {},
 ): { close(): void; pause(): void; resume(): void } {
   setNonblock(fd, true);
   let ended = false;
   let paused = false;
+  const stop = () => opts.keepFd ? w.forget() : w.close();
   const w = watchReadable(fd, () => {
     while (!ended && !paused) {
       const n = readSome(fd, buf);
@@ -30,14 +32,14 @@ export function readFd(
       }
       if (n === -11 || n === -4) return; // EAGAIN: all read; EINTR: poll again
       ended = true;
-      w.close();
+      stop();
       onEnd(n === 0 ? undefined : new Error(`read: errno ${-n}`));
     }
   });
   return {
     close: () => {
       ended = true;
-      w.close();
+      stop();
     },
     pause: () => {
       paused = true;
