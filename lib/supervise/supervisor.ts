@@ -18,7 +18,9 @@ import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/stream.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { encodeStatus } from "./status.ts";
+import { decodeStatus, encodeStatus } from "./status.ts";
+import { stillRunning } from "./running.ts";
+import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
 
 /** Parent fds that become a service's stdin, stdout, stderr. */
 export type Stdio = readonly [number, number, number];
@@ -150,6 +152,8 @@ export class Supervisor {
   #control: { close(): void } | undefined;
   #finished = false;
   #handover: Handover | null = null;
+  /** Set when the service was left running by a supervisor that died: watched, not our child. */
+  #adopted: ExitWatch | null = null;
   #resolveDone!: () => void;
 
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
@@ -196,7 +200,46 @@ export class Supervisor {
     }
     const h = this.#opts.adopt;
     if (h !== undefined) return this.#adopt(h);
+    if (this.#pid) return this.#watchLeftRunning();
     if (!this.#want || this.#wantUp) this.#tryStart();
+  }
+
+  /**
+   * The status file named a service that is still the process that was
+   * started (a scanner or supervise that held this directory died): watch it
+   * through a pidfd and control it by pid, instead of starting a second copy.
+   */
+  #readLeftRunning(): void {
+    let st;
+    try {
+      st = stillRunning(decodeStatus(Deno.readFileSync(`${this.dir}/supervise/status`)));
+    } catch {
+      return; // no status yet: a first start
+    }
+    if (st === null) return;
+    this.#pid = st.pid;
+    this.#when = st.when;
+    this.#paused = st.paused;
+    this.#want = st.want !== null;
+    this.#wantUp = st.want !== "d";
+    // the one-second pause between starts counts from the start the status names
+    const age = Date.now() - (st.when.sec * 1000 + st.when.nano / 1e6);
+    this.#lastStart = performance.now() - Math.max(0, age);
+  }
+
+  #watchLeftRunning(): void {
+    const pid = this.#pid;
+    const gone = () => this.#receive({ pid, code: null, signal: null, core: false, raw: 0 });
+    this.#adopted = watchExit(pid, () => {
+      this.#adopted = null;
+      gone();
+    });
+    if (this.#adopted === null) queueMicrotask(gone); // ended meanwhile
+  }
+
+  /** True when the service was left by a supervisor that died and is watched by pid. */
+  get adopted(): boolean {
+    return this.#adopted !== null;
   }
 
   /** Lock, FIFOs, first status (start's part that opens things). */
@@ -237,7 +280,8 @@ export class Supervisor {
       throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`, e);
     }
     this.#openControl();
-    if (h === undefined) this.#pidChange();
+    if (h === undefined) this.#readLeftRunning();
+    if (h === undefined && !this.#pid) this.#pidChange();
     this.#announce();
     try {
       mkfifo(`${dir}/supervise/ok`, 0o600);
@@ -305,7 +349,11 @@ export class Supervisor {
       heir: null,
     };
     this.#finished = true;
+    // a service left running by a dead supervisor stays watched: its end goes to the heir
+    const watch = this.#adopted;
+    this.#adopted = null;
     this.#release();
+    this.#adopted = watch;
     this.#resolveDone();
   }
 
@@ -567,6 +615,8 @@ export class Supervisor {
   }
 
   #release(): void {
+    this.#adopted?.close();
+    this.#adopted = null;
     this.#control?.close();
     this.#control = undefined;
     if (this.#okFd >= 0) close(this.#okFd);

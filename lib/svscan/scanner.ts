@@ -25,6 +25,9 @@ import { PipeFeeder } from "../inlog/feeder.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
 import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
+import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
+import { decodeStatus } from "../supervise/status.ts";
+import { stillRunning } from "../supervise/running.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
 export const SCAN_INTERVAL_MS = 5000;
@@ -89,6 +92,10 @@ export class Scanner {
   #stopping = false;
   /** Services that could not start in this scan for want of descriptors. */
   #short = 0;
+  /** Holds every log pipe outside this process, so a scanner that dies loses none. */
+  readonly #keeper: PipeKeeper;
+  /** Keepers a scanner that died left: ended once this one holds their pipes. */
+  #oldKeepers: { pid: number; started: number }[] | null = null;
 
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
@@ -96,6 +103,7 @@ export class Scanner {
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
+    this.#keeper = new PipeKeeper(this.#log);
   }
 
   /** The services known now. */
@@ -127,6 +135,9 @@ export class Scanner {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
       return;
     }
+    this.#oldKeepers ??= oldKeepers(
+      names.filter((n) => !n.startsWith(".")).map((n) => this.#path(n)),
+    );
     for (const name of names) {
       if (name.startsWith(".")) continue;
       try {
@@ -149,6 +160,34 @@ export class Scanner {
       }
       this.#services.delete(key);
     }
+    this.#keepPipes();
+  }
+
+  /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
+  #keepPipes(): void {
+    const pipes = new Map<string, Pipe>();
+    for (const e of this.#services.values()) if (e.pipe) pipes.set(this.#path(e.name), e.pipe);
+    this.#keeper.keep(pipes);
+    if (this.#oldKeepers?.length) {
+      endOldKeepers(this.#oldKeepers);
+      this.#oldKeepers = [];
+    }
+  }
+
+  /**
+   * The log pipe a scanner that died left for `fn`, opened again (from its
+   * keeper, or from the logger and service still running on it), so the
+   * service and logger it left keep their pipe; null when there is none.
+   */
+  #reclaim(fn: string): Pipe | null {
+    const running = (dir: string) => {
+      try {
+        return stillRunning(decodeStatus(Deno.readFileSync(`${dir}/supervise/status`)))?.pid ?? 0;
+      } catch {
+        return 0;
+      }
+    };
+    return reclaimPipe(fn, running(`${fn}/log`), running(fn));
   }
 
   #startService(name: string): void {
@@ -182,7 +221,7 @@ export class Scanner {
     // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
     if (e.pipe === null && hasLog(fn)) {
       try {
-        e.pipe = pipe();
+        e.pipe = this.#reclaim(fn) ?? pipe();
       } catch (err) {
         if (outOfFds(err)) this.#short++;
         else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
@@ -300,7 +339,7 @@ export class Scanner {
     const entries = this.services;
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
     const logs = entries.flatMap((e) => e.log ? [e.log] : []);
-    const keep = new Set(opts.keep ?? []);
+    const keep = new Set([...(opts.keep ?? []), this.#keeper.pid]);
     const owned = () => {
       const s = new Set(keep);
       for (const sv of [...mains, ...logs]) if (sv.pid) s.add(sv.pid);
@@ -330,6 +369,8 @@ export class Scanner {
     await waitAll(mains.map((s) => s.done), Date.now() + 1000);
     // loggers last: no writer left but the scanner's own end; close it and let them drain
     for (const sv of logs) sv.control("x");
+    // no writer left but the keeper's end and this one: close both, so loggers see the end
+    this.#keeper.stop(entries.map((e) => this.#path(e.name)));
     for (const e of entries) {
       if (e.pipe) close(e.pipe[1]);
     }

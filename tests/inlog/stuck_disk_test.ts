@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
-import { restarted, svscan, up } from "../svscan/_svscan.ts";
+import { endKeepers, restarted, svscan, up } from "../svscan/_svscan.ts";
 
 /** A service that writes numbered lines of ~80 bytes as fast as the pipe takes them. */
 const FLOOD =
@@ -71,6 +71,7 @@ async function fullDisk(
         await sc.status;
         const pid = readStatus(web)?.pid;
         if (pid) Deno.kill(pid, "SIGKILL");
+        endKeepers(sb);
       }
     });
   });
@@ -178,6 +179,7 @@ Deno.test("slow disk: writes of one logger delayed by seconds; svc -t on another
         const pid = readStatus(d)?.pid;
         if (pid) Deno.kill(pid, "SIGKILL");
       }
+      endKeepers(sb);
     }
   });
 });

@@ -2,7 +2,7 @@
  * Helpers for svscan tests: start a scanner on a sandbox directory, wait for
  * services, read process tables.
  */
-import { type Proc, type Sandbox, waitFor } from "../helpers/mod.ts";
+import { type Proc, processesUnder, type Sandbox, waitFor } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 
 /** Starts `dt svscan ARGS…` in the sandbox (stderr collected). */
@@ -52,5 +52,19 @@ export function fileLines(path: string): string[] {
     return Deno.readTextFileSync(path).split("\n").filter((l) => l !== "");
   } catch {
     return [];
+  }
+}
+
+/**
+ * Ends the log pipes' keeper a scanner started in the sandbox: after kill -9
+ * of a scanner it lives on (by design: it holds the pipes for the next one).
+ */
+export function endKeepers(sb: Sandbox): void {
+  for (const pid of processesUnder(sb.dir)) {
+    try {
+      if (Deno.readTextFileSync(`/proc/${pid}/cmdline`).startsWith("sleep\x002147483647")) {
+        Deno.kill(pid, "SIGKILL");
+      }
+    } catch { /* gone */ }
   }
 }

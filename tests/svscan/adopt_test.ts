@@ -1,0 +1,152 @@
+/**
+ * kill -9 of the scanner costs nothing: services, process loggers and the
+ * log pipes live on (a keeper process holds the pipes), and a new scanner
+ * on the same directory adopts them — same pids, no second copy, no line
+ * lost — instead of starting everything again.
+ */
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import { readStatus } from "../supervise/_service.ts";
+import { restarted, svscan, up } from "./_svscan.ts";
+
+/** Numbered lines every 5 ms, for ever. */
+const STEADY = 'n=0; while :; do n=$((n+1)); echo "line $n"; sleep 0.005; done';
+/** Bursts of 50 numbered lines, the last number noted in ./sent, then a pause. */
+const BURSTS =
+  'n=0; while :; do for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50; do n=$((n+1)); echo "line $n"; done; echo $n > sent.new; mv sent.new sent; sleep 1; done';
+
+function numbers(main: string): number[] {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(main)].map((e) => e.name);
+  } catch {
+    return [];
+  }
+  if (names.includes("previous")) return [];
+  return names.filter((n) => n.startsWith("@")).sort().concat(["current"]).flatMap((n) => {
+    try {
+      return Deno.readTextFileSync(`${main}/${n}`).split("\n");
+    } catch {
+      return [];
+    }
+  }).filter((l) => l !== "").map((l) => Number(l.split(" ")[2]));
+}
+
+function consecutive(ns: number[], what: string): void {
+  ns.forEach((n, i) => assertEquals(n, i + 1, `${what}: line ${i + 1}`));
+}
+
+/**
+ * Live processes whose cwd is exactly `dir` and whose command is `comm`,
+ * leaving out those whose parent is one of them (a run script's fork on its
+ * way to exec a command).
+ */
+function processesIn(dir: string, comm: string): number[] {
+  const found = new Map<number, number>();
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      if (Deno.readTextFileSync(`/proc/${e.name}/comm`).trim() !== comm) continue;
+      const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (f[0] === "Z") continue;
+      if (Deno.readLinkSync(`/proc/${e.name}/cwd`) === dir) found.set(Number(e.name), Number(f[1]));
+    } catch { /* gone */ }
+  }
+  return [...found].filter(([, ppid]) => !found.has(ppid)).map(([pid]) => pid);
+}
+
+function sent(dir: string): number {
+  try {
+    return Number(Deno.readTextFileSync(`${dir}/sent`));
+  } catch {
+    return 0;
+  }
+}
+
+function tree(sb: Sandbox) {
+  const inproc = [0, 1, 2, 3].map((i) => {
+    const d = sb.service(`in${i}`, BURSTS);
+    sb.write(`in${i}/log/run`, "#!/bin/sh\nexec multilog t ./main\n", true);
+    return d;
+  });
+  const proc = [0, 1, 2].map((i) => {
+    const d = sb.service(`proc${i}`, STEADY);
+    // a line before the exec: not a canonical form, so the logger is a process
+    sb.write(`proc${i}/log/run`, "#!/bin/sh\n: as a process\nexec multilog t ./main\n", true);
+    return d;
+  });
+  const plain = [0, 1, 2].map((i) => sb.service(`plain${i}`, "exec sleep 1000"));
+  return { inproc, proc, plain };
+}
+
+Deno.test("svscan: kill -9 of the scanner, a new scanner adopts every service, logger and pipe", async () => {
+  await withSandbox(async (sb) => {
+    const { inproc, proc, plain } = tree(sb);
+    const env = { PATH: "/usr/bin:/bin" };
+    const first = svscan(sb, [sb.dir], env);
+    const pids = new Map<string, number>();
+    for (const d of [...inproc, ...proc, ...plain]) pids.set(d, await up(d));
+    for (const d of proc) pids.set(`${d}/log`, await up(`${d}/log`));
+    for (const d of inproc) assertEquals(await up(`${d}/log`), first.pid);
+    // the in-process loggers have logged what was sent (between bursts), the others go on
+    await waitFor(
+      "bursts logged",
+      () => inproc.every((d) => sent(d) > 0 && numbers(`${d}/log/main`).at(-1) === sent(d)),
+    );
+    const keeper = processesIn(sb.dir, "sleep").filter((p) =>
+      Deno.readTextFileSync(`/proc/${p}/cmdline`).startsWith("sleep\x002147483647")
+    );
+    assertEquals(keeper.length, 1, "one keeper holds the log pipes");
+    first.kill("SIGKILL");
+    await first.status;
+
+    // meanwhile every service goes on, writing into pipes the keeper holds
+    const before = proc.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const [d, pid] of pids) assert(Deno.statSync(`/proc/${pid}`), `${d} survived`);
+
+    const second = svscan(sb, [sb.dir], env);
+    for (const d of inproc) {
+      await waitFor(
+        `${d}/log in the new scanner`,
+        () => readStatus(`${d}/log`)?.pid === second.pid,
+      );
+    }
+    // the same processes, watched, not started again: one of each
+    for (const [d, pid] of pids) assertEquals(readStatus(d)?.pid, pid, `${d} adopted`);
+    for (const d of [...inproc, ...proc]) assertEquals(processesIn(d, "run").length, 1, `one ${d}`);
+    // multilog works in its log directory
+    for (const d of proc) assertEquals(processesIn(`${d}/log/main`, "multilog").length, 1);
+    for (const d of plain) assertEquals(processesIn(d, "sleep").length, 1, `one ${d}`);
+    // the old keeper was ended once the new scanner held the pipes again
+    await waitFor("the old keeper gone", () =>
+      keeper.every((p) => {
+        try {
+          return Deno.readTextFileSync(`/proc/${p}/stat`).includes(") Z");
+        } catch {
+          return true;
+        }
+      }));
+    // no gap in any log: what was written while no scanner ran came through the pipes
+    await waitFor(
+      "logging on",
+      () =>
+        proc.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > before[i] + 100) &&
+        inproc.every((d) => (numbers(`${d}/log/main`).at(-1) ?? 0) > 100),
+      30000,
+    );
+    await waitFor(
+      "the next bursts logged",
+      () => inproc.every((d) => numbers(`${d}/log/main`).at(-1) === sent(d) && sent(d) > 100),
+    );
+    for (const d of [...inproc, ...proc]) consecutive(numbers(`${d}/log/main`), d);
+    // adopted services are controlled as before
+    assertEquals((await run("/usr/bin/svc", ["-t", plain[0]])).code, 0);
+    await restarted(plain[0], pids.get(plain[0])!);
+    assertEquals((await run("/usr/bin/svc", ["-t", proc[0]])).code, 0);
+    await restarted(proc[0], pids.get(proc[0])!);
+    second.kill("SIGTERM");
+    assertEquals((await second.status).code, 0);
+  });
+});
