@@ -61,5 +61,6 @@ export const SUMMARY: Record<string, string> = {
   "install-links": "install-links [--force] [--remove] DIR: link the program names to dt",
   "boot-config": "boot-config systemd|inittab [DIR]: print how to start svscanboot at boot",
   svwait: "svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...: wait until services are up, ready or down",
-  init: "init [-cvw] [-r S:R] [-e CODE] [-t SECS] [-S DIR] [--] PROG...: a container's PID 1",
+  init:
+    "init [-cvw] [-r S:R] [-e CODE] [-t SECS] [-S DIR [-T MS]] [--] PROG...: a container's PID 1",
 };
