@@ -36,6 +36,7 @@ export const OWN: Record<string, () => Promise<ProgramModule>> = {
   "install-links": () => import("./cmd/install-links.ts"),
   "boot-config": () => import("./cmd/boot-config.ts"),
   init: () => import("./cmd/init.ts"),
+  svwait: () => import("./cmd/svwait.ts"),
 };
 
 /** One line of help per program. */
@@ -44,7 +45,7 @@ export const SUMMARY: Record<string, string> = {
   supervise: "supervise DIR: run DIR/run and keep it running",
   svc: "svc -udopchaitkx DIR...: control supervised services",
   svok: "svok DIR: exit 0 if supervise is running for DIR",
-  svstat: "svstat DIR...: print the status of services",
+  svstat: "svstat [--json] DIR...: print the status of services",
   svscanboot: "svscanboot [DIR]: svscan DIR (/service, else /etc/service), errors in readproctitle",
   readproctitle: "readproctitle IGNORED ...: show stdin in the process title",
   fghack: "fghack CHILD...: wait for a child that puts itself in the background",
@@ -59,5 +60,7 @@ export const SUMMARY: Record<string, string> = {
   setlock: "setlock [-nNxX] FILE CHILD...: run CHILD holding a lock on FILE",
   "install-links": "install-links [--force] [--remove] DIR: link the program names to dt",
   "boot-config": "boot-config systemd|inittab [DIR]: print how to start svscanboot at boot",
-  init: "init [-cvw] [-r S:R] [-e CODE] [-t SECS] [-S DIR] [--] PROG...: a container's PID 1",
+  svwait: "svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...: wait until services are up, ready or down",
+  init:
+    "init [-cvw] [-r S:R] [-e CODE] [-t SECS] [-S DIR [-T MS]] [--] PROG...: a container's PID 1",
 };

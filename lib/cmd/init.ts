@@ -13,7 +13,8 @@ import { runInit } from "../init/runner.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../init/grace.ts";
 import { startingEnv } from "../chain/run.ts";
 
-const SYNOPSIS = "dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR] [--] PROG [ARG...]";
+const SYNOPSIS =
+  "dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
 
 const HELP = `usage: ${SYNOPSIS}
        dt init [-vw] [-t SECONDS] -S DIR
@@ -29,6 +30,9 @@ subreaper): passes signals on, reaps orphans, and exits with PROG's status
                          (default: $DT_KILL_GRACE, else ${DEFAULT_GRACE_SECONDS})
   -S, --services DIR     run the service tree DIR (as svscan) before PROG,
                          stop it after PROG; with no PROG, just run it
+  -T, --ready-timeout MS with -S: start PROG only once every service is up
+                         (ready, for one with notification-fd or notify-socket)
+                         within MS; else say which are not and exit 111
   -v, --verbose          say what dt does
   -w, --warn-reaped      print each orphan dt reaps
   -h, --help             this text

@@ -1,5 +1,6 @@
 /**
- * `svstat DIR...`: one status line per directory.
+ * `svstat DIR...`: one status line per directory. `svstat --json DIR...`
+ * (dt's): one JSON array, an object per directory.
  *
  * @module
  */
@@ -7,7 +8,12 @@ import { out } from "../common/output.ts";
 import { describe } from "../control/svstat.ts";
 
 /** Runs svstat; exit 0. */
-export function main(args: string[]): number {
+export async function main(args: string[]): Promise<number> {
+  if (args[0] === "--json") {
+    const { describeJson } = await import("../control/svstat_json.ts");
+    out(describeJson(args.slice(1)));
+    return 0;
+  }
   let text = "";
   for (const dir of args) text += `${dir}: ${describe(dir)}\n`;
   out(text);

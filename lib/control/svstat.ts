@@ -23,30 +23,39 @@ export function formatStatus(s: Status, at: Tai64n, normallyUp: boolean): string
   return line;
 }
 
-/** Reads a service directory's state; the text svstat prints after `DIR: `. */
-export function describe(dir: string): string {
+/** What svstat reads of a service directory: its status, or daemontools' words for why not. */
+export type ServiceRead = { status: Status; normallyUp: boolean } | { error: string };
+
+/** Reads a service directory's status as daemontools' svstat does, in the same order. */
+export function readService(dir: string): ServiceRead {
   try {
-    if (!Deno.statSync(dir).isDirectory) return "unable to chdir: not a directory";
+    if (!Deno.statSync(dir).isDirectory) return { error: "unable to chdir: not a directory" };
   } catch (e) {
-    return `unable to chdir: ${reason(e)}`;
+    return { error: `unable to chdir: ${reason(e)}` };
   }
   let normallyUp = false;
   try {
     Deno.statSync(`${dir}/down`);
   } catch (e) {
-    if (!isErrno(e, "ENOENT")) return `unable to stat down: ${reason(e)}`;
+    if (!isErrno(e, "ENOENT")) return { error: `unable to stat down: ${reason(e)}` };
     normallyUp = true;
   }
   const ok = supervisorRunning(dir);
-  if (ok === false) return "supervise not running";
-  if (ok !== true) return `unable to open supervise/ok: ${reason(ok)}`;
+  if (ok === false) return { error: "supervise not running" };
+  if (ok !== true) return { error: `unable to open supervise/ok: ${reason(ok)}` };
   let bytes: Uint8Array;
   try {
     bytes = Deno.readFileSync(`${dir}/supervise/status`);
   } catch (e) {
-    return `unable to open supervise/status: ${reason(e)}`;
+    return { error: `unable to open supervise/status: ${reason(e)}` };
   }
-  const s = decodeStatus(bytes.subarray(0, STATUS_SIZE));
-  if (s === null) return "unable to read supervise/status: bad format";
-  return formatStatus(s, now(), normallyUp);
+  const status = decodeStatus(bytes.subarray(0, STATUS_SIZE));
+  if (status === null) return { error: "unable to read supervise/status: bad format" };
+  return { status, normallyUp };
+}
+
+/** Reads a service directory's state; the text svstat prints after `DIR: `. */
+export function describe(dir: string): string {
+  const r = readService(dir);
+  return "error" in r ? r.error : formatStatus(r.status, now(), r.normallyUp);
 }

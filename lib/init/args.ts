@@ -26,6 +26,8 @@ export interface InitOptions {
   graceMs: number | null;
   /** `-S DIR`: the service tree to run beside PROG. */
   services: string | null;
+  /** `-T MS`: with -S, PROG starts only if every service is up (ready, if it declares readiness) within MS. */
+  readyTimeoutMs: number | null;
   /** `-v`: say what dt does (subreaper, services, the end). */
   verbose: boolean;
   /** `-w`: print each reaped orphan. */
@@ -45,6 +47,7 @@ const VALUED: Record<string, string> = {
   e: "exit-ok",
   t: "grace",
   S: "services",
+  T: "ready-timeout",
 };
 const FLAGS: Record<string, string> = {
   c: "single-child",
@@ -76,6 +79,7 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
     okCodes: new Set(),
     graceMs: null,
     services: null,
+    readyTimeoutMs: null,
     verbose: false,
     warnReaped: false,
     help: false,
@@ -119,6 +123,10 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
         opts.graceMs = g;
         return null;
       }
+      case "T":
+        if (!/^\d{1,10}$/.test(value!)) return `bad ready timeout: ${value} (want milliseconds)`;
+        opts.readyTimeoutMs = Number(value);
+        return null;
       case "S":
         if (value === "") return "empty service directory";
         opts.services = value!;

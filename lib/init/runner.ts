@@ -133,11 +133,16 @@ export async function runInit(run: InitRun): Promise<number> {
     scanner = new Scanner(opts.services);
     scanner.start();
     const sc = scanner;
-    const waitUntil = Date.now() + graceMs;
+    const strict = opts.readyTimeoutMs !== null;
+    const waitUntil = Date.now() + (opts.readyTimeoutMs ?? graceMs);
     let missing = servicesNotUp(sc);
     while (missing.length && Date.now() < waitUntil && !ending) {
       await sleep(50);
       missing = servicesNotUp(sc);
+    }
+    if (missing.length && !ending && strict && run.argv.length) {
+      say(`fatal: services not ready after ${opts.readyTimeoutMs} ms: ${missing.join(", ")}`);
+      return await finish(111, false);
     }
     if (missing.length && !ending) say(`warning: services not up: ${missing.join(", ")}`);
     else verbose("every service is up");

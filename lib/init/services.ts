@@ -17,14 +17,17 @@ function wantsDown(dir: string): boolean {
 
 /**
  * The services (and loggers, as `NAME/log`) that should be up and are not: no
- * supervisor, or a supervisor whose process is not running. A directory with
+ * supervisor, or a supervisor whose process is not running, or (`NAME (not
+ * ready)`) one that declares readiness and has not said it is ready. A directory with
  * a `down` file is meant to stay down and is not waited for.
  */
 export function servicesNotUp(scanner: Pick<Scanner, "services" | "dir">): string[] {
   const out: string[] = [];
   for (const e of scanner.services) {
     const dir = `${scanner.dir}/${e.name}`;
+    // one that declares readiness (notification-fd, notify-socket) is waited for until ready
     if (!wantsDown(dir) && !(e.main?.pid)) out.push(e.name);
+    else if (!wantsDown(dir) && e.main?.extra.ready === false) out.push(`${e.name} (not ready)`);
     if (e.pipe !== null && !wantsDown(`${dir}/log`) && !(e.log?.pid)) out.push(`${e.name}/log`);
   }
   return out;

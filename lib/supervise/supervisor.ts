@@ -21,6 +21,17 @@ import { now, type Tai64n } from "../tai64n/codec.ts";
 import { decodeStatus, encodeStatus } from "./status.ts";
 import { stillRunning } from "./running.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
+import { type ExtraStatus, initialExtra, writeExtra } from "./extra_status.ts";
+import { broadcast, makeEventDir } from "./events.ts";
+import { runFinish } from "./finish.ts";
+import { declaresReadiness, Readiness } from "./readiness.ts";
+import {
+  DEFAULT_TREE_KILL_MS,
+  PLAIN,
+  readServiceFiles,
+  type ServiceFiles,
+} from "./service_files.ts";
+import { becomeSubreaper, endTree, signalTree } from "./tree.ts";
 
 /** Parent fds that become a service's stdin, stdout, stderr. */
 export type Stdio = readonly [number, number, number];
@@ -107,6 +118,15 @@ const procFd = (() => {
   }
 })();
 
+/** Stdio plus, for notification-fd, the child's fd N given parent fd `extra[1]`. */
+function withChildFd(stdio: Stdio, extra: [number, number] | null): (number | null)[] {
+  const fds: (number | null)[] = [...stdio];
+  if (extra === null) return fds;
+  while (fds.length <= extra[0]) fds.push(null);
+  fds[extra[0]] = extra[1];
+  return fds;
+}
+
 /** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
 export const RESTART_PAUSE_MS = 1000;
 
@@ -155,6 +175,18 @@ export class Supervisor {
   /** Set when the service was left running by a supervisor that died: watched, not our child. */
   #adopted: ExitWatch | null = null;
   #resolveDone!: () => void;
+  // beyond daemontools (opt-in files, see service_files.ts)
+  /** The files of the current (or last) run of ./run. */
+  #files: ServiceFiles = PLAIN;
+  #extra: ExtraStatus = initialExtra();
+  #readiness: Readiness | null = null;
+  /** The session of a kill-tree run, 0 otherwise. */
+  #sid = 0;
+  /** After ./run ended: its tree's leftovers or ./finish still run. */
+  #finishing = false;
+  /** A start asked for while finishing (svc -o, -u). */
+  #startAfterFinish = false;
+  #killTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
   readonly done: Promise<void>;
@@ -171,6 +203,11 @@ export class Supervisor {
   /** Pid of the running service, 0 when down. */
   get pid(): number {
     return this.#pid;
+  }
+
+  /** dt's extra state of the service (state, readiness, last exit, restarts). */
+  get extra(): Readonly<ExtraStatus> {
+    return this.#extra;
   }
 
   /** True while the supervisor holds its directory (between start() and exit). */
@@ -280,7 +317,10 @@ export class Supervisor {
       throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`, e);
     }
     this.#openControl();
+    makeEventDir(`${dir}/supervise`);
+    if (h !== undefined && h.pid) this.#extra = { ...this.#extra, state: "up", pid: h.pid };
     if (h === undefined) this.#readLeftRunning();
+    if (h === undefined && this.#pid) this.#extra = { ...this.#extra, state: "up", pid: this.#pid };
     if (h === undefined && !this.#pid) this.#pidChange();
     this.#announce();
     try {
@@ -389,10 +429,12 @@ export class Supervisor {
         this.#want = true;
         this.#wantUp = false;
         this.#cancelStart();
+        this.#startAfterFinish = false;
         if (pid) {
-          this.#signal(SIG.TERM);
+          this.#signal(this.#files.downSignal);
           this.#signal(SIG.CONT);
           this.#paused = false;
+          this.#armKill();
         }
         this.#announce();
         break;
@@ -420,7 +462,7 @@ export class Supervisor {
       case "x":
         this.#exit = true;
         this.#announce();
-        if (!pid && this.#startTimer === undefined) this.#finish();
+        if (!pid && this.#startTimer === undefined && !this.#finishing) this.#finish();
         break;
       default: {
         const sig = CONTROL_SIGNALS[ch];
@@ -431,13 +473,30 @@ export class Supervisor {
 
   #signal(sig: number): void {
     if (this.#inProcess !== null) return this.#inProcess.signal(sig);
+    if (this.#sid) return signalTree(this.#sid, this.#pid, sig);
     try {
       kill(this.#pid, sig);
     } catch { /* gone or not ours: the reaper will tell */ }
   }
 
+  /** `timeout-kill`: KILL if the service has not gone that long after the down signal. */
+  #armKill(): void {
+    const ms = this.#files.timeoutKill;
+    if (ms === null || this.#killTimer !== undefined) return;
+    const pid = this.#pid;
+    this.#killTimer = setTimeout(() =>
+      this.#guard(() => {
+        this.#killTimer = undefined;
+        if (this.#pid === pid && pid) this.#signal(SIG.KILL);
+      }), ms);
+  }
+
   /** Starts ./run now, or as soon as a second has passed since the last start. */
   #tryStart(): void {
+    if (this.#finishing) {
+      this.#startAfterFinish = true;
+      return;
+    }
     if (this.#startTimer !== undefined || this.#pid || this.#finished) return;
     const wait = this.#lastStart + RESTART_PAUSE_MS - performance.now();
     if (wait > 0) {
@@ -468,24 +527,71 @@ export class Supervisor {
       return this.#startFailed(e);
     }
     if (inProcess) return;
+    const cwd = this.#cwd();
+    const files = this.#files = readServiceFiles(cwd, (l) => this.#log(`supervise: warning: ${l}`));
+    let ready: Readiness | null = null;
     let pid: number;
     try {
+      if (declaresReadiness(files)) ready = new Readiness(files, this.#superviseAt());
+      if (files.killTree) becomeSubreaper();
       pid = spawn({
         path: "./run",
         argv: ["./run"],
-        cwd: this.#cwd(),
-        env: this.#env,
-        fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+        cwd,
+        env: ready?.env ? [...this.#env, ready.env] : this.#env,
+        fds: withChildFd(this.#stdio(), ready?.childFd ?? null),
+        setsid: files.killTree,
       });
     } catch (e) {
+      ready?.close();
       return this.#startFailed(e);
     }
     this.#paused = false;
     this.#pid = pid;
+    this.#sid = files.killTree ? pid : 0;
+    this.#started(pid, ready);
     this.#pidChange();
-    this.#announce();
+    this.#announce("u");
     watchChild(pid, (s) => this.#receive(s));
   }
+
+  #stdio(): Stdio {
+    return typeof this.#fds === "function" ? this.#fds() : this.#fds;
+  }
+
+  /** The extra state of a new run; its readiness channels read from now on. */
+  #started(pid: number, ready: Readiness | null): void {
+    const e = this.#extra;
+    const first = !this.#ranOnce;
+    this.#ranOnce = true;
+    this.#extra = {
+      ...e,
+      state: "up",
+      pid,
+      since: Date.now(),
+      ready: ready === null ? null : false,
+      readySince: null,
+      restarts: first ? 0 : e.restarts + 1,
+      statusText: null,
+    };
+    this.#readiness = ready;
+    ready?.watch(
+      () =>
+        this.#guard(() => {
+          if (this.#pid !== pid) return;
+          this.#extra = { ...this.#extra, ready: true, readySince: Date.now() };
+          this.#announce("U");
+        }),
+      (text) =>
+        this.#guard(() => {
+          if (this.#pid !== pid) return;
+          this.#extra = { ...this.#extra, statusText: text };
+          this.#announce();
+        }),
+    );
+  }
+
+  #ranOnce = false;
 
   /** daemontools' forked child prints this and exits 111; the service is down again. */
   #startFailed(e: unknown): void {
@@ -513,23 +619,83 @@ export class Supervisor {
     this.#inProcess = handle;
     this.#paused = false;
     this.#pid = handle.pid;
+    this.#files = PLAIN;
+    this.#sid = 0;
+    this.#started(handle.pid, null);
     this.#pidChange();
-    this.#announce();
+    this.#announce("u");
     return true;
   }
 
   #ended(s: WaitStatus): void {
     if (s.pid !== this.#pid) return;
+    if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
+    this.#killTimer = undefined;
+    this.#readiness?.close();
+    this.#readiness = null;
+    const files = this.#files, sid = this.#sid;
+    this.#sid = 0;
+    const after = sid !== 0 || files.finish;
     this.#pid = 0;
     this.#pidChange();
-    this.#announce();
+    this.#extra = {
+      ...this.#extra,
+      state: after ? "finishing" : "down",
+      pid: 0,
+      since: Date.now(),
+      ready: this.#extra.ready === null ? null : false,
+      readySince: null,
+      lastExit: { code: s.code, signal: s.signal },
+    };
+    this.#announce("d");
     try {
       this.#opts.onServiceExit?.(s);
     } catch (e) {
       this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
     }
+    if (!after) {
+      broadcast(this.#superviseAt(), "D");
+      return this.#resume();
+    }
+    this.#finishing = true;
+    this.#afterRun(files, sid, s).catch((e) =>
+      this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`)
+    )
+      .finally(() =>
+        this.#guard(() => {
+          this.#finishing = false;
+          if (this.#finished) return;
+          this.#extra = { ...this.#extra, state: "down", pid: 0, since: Date.now() };
+          this.#announce("D");
+          this.#resume();
+        })
+      );
+  }
+
+  /** After ./run ended: what is left of its tree ends (kill-tree), then ./finish runs. */
+  async #afterRun(files: ServiceFiles, sid: number, s: WaitStatus): Promise<void> {
+    if (sid) await endTree(sid, files.timeoutKill ?? DEFAULT_TREE_KILL_MS);
+    if (!files.finish || this.#finished) return;
+    await runFinish({
+      cwd: this.#cwd(),
+      env: this.#env,
+      fds: this.#stdio(),
+      ended: s,
+      timeoutMs: files.timeoutFinish,
+      log: this.#log,
+      started: (pid) => {
+        this.#extra = { ...this.#extra, pid };
+        this.#announce();
+      },
+    });
+  }
+
+  /** What comes after the service went down: exit, or the next start. */
+  #resume(): void {
+    const again = this.#startAfterFinish;
+    this.#startAfterFinish = false;
     if (this.#exit) return this.#finish();
-    if (this.#want && this.#wantUp) this.#tryStart();
+    if ((this.#want && this.#wantUp) || again) this.#tryStart();
   }
 
   /** Where the directory is now (it may have been renamed since start). */
@@ -568,8 +734,27 @@ export class Supervisor {
     this.#when = now();
   }
 
-  /** Writes supervise/status (via status.new and a rename), as announce() in supervise.c. */
-  #announce(): void {
+  /** Where supervise/ is now (the held lock says, after a rename). */
+  #superviseAt(): string {
+    return this.#superviseDir() ?? `${this.dir}/supervise`;
+  }
+
+  /**
+   * Writes supervise/status (via status.new and a rename), as announce() in
+   * supervise.c; then dt's extra state beside it, and tells the waiters.
+   */
+  #announce(event = "s"): void {
+    if (!this.#announceStatus()) return; // reported; the extra state would only say it twice
+    const at = this.#superviseAt();
+    try {
+      withSpare(() => writeExtra(at, this.#extra));
+    } catch (e) {
+      this.#log(`supervise: warning: unable to write ${at}/status.json: ${reason(e)}`);
+    }
+    broadcast(at, event);
+  }
+
+  #announceStatus(): boolean {
     const dir = this.dir;
     const bytes = encodeStatus({
       when: this.#when,
@@ -584,13 +769,15 @@ export class Supervisor {
       withSpare(() => Deno.writeFileSync(`${at}/status.new`, bytes, { mode: 0o644 }));
     } catch (e) {
       this.#log(`supervise: warning: unable to open ${tmp}: ${reason(e)}`);
-      return;
+      return false;
     }
     try {
       Deno.renameSync(`${at}/status.new`, `${at}/status`);
     } catch (e) {
       this.#log(`supervise: warning: unable to rename ${tmp} to status: ${reason(e)}`);
+      return false;
     }
+    return true;
   }
 
   /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
@@ -608,7 +795,7 @@ export class Supervisor {
   #finish(): void {
     if (this.#finished) return;
     this.#cancelStart();
-    this.#announce();
+    this.#announce("x");
     this.#finished = true;
     this.#release();
     this.#resolveDone();

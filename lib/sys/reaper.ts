@@ -48,6 +48,11 @@ export function reapAll(onOrphan: Callback = () => {}): void {
   sweep();
 }
 
+/** True once {@link reapAll} was called (this process reaps every child). */
+export function reapingAll(): boolean {
+  return orphanHandler !== null;
+}
+
 /** Reaps whatever has ended now. Called on SIGCHLD; safe to call any time. */
 export function sweep(): void {
   if (orphanHandler !== null) {

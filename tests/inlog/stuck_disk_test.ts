@@ -97,7 +97,10 @@ Deno.test("full disk: the writer blocks on the pipe, the scanner's memory stays 
     const ns = await waitFor("logging again", () => {
       const n = loggedNumbers(`${disk}/main`);
       return n.length > 20000 ? n : null;
-    }, 60000);
+    }, 60000).catch((e) => {
+      const files = [...Deno.readDirSync(`${disk}/main`)].map((f) => f.name).join(" ");
+      throw new Error(`${e.message}\nfiles: ${files}\nscanner: ${sc.stderr().slice(-1500)}`);
+    });
     ns.forEach((n, i) => assertEquals(n, i + 1, `line ${i + 1}`));
   });
 });

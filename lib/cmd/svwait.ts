@@ -1,0 +1,29 @@
+/**
+ * `dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...` (s6-svwait's interface):
+ * wait until the services are up (-u, default), up and ready (-U), down (-d),
+ * down with finish done (-D); all of them (-a, default) or any one (-o).
+ * Exit 0 when reached, 99 on timeout, 100 usage, 102 a supervisor exited,
+ * 111 when a directory cannot be watched.
+ *
+ * @module
+ */
+import { errLine } from "../common/output.ts";
+import { parseSvwait, svwait } from "../control/svwait.ts";
+
+const SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";
+
+/** Runs svwait. */
+export async function main(args: string[]): Promise<number> {
+  const a = parseSvwait(args);
+  if (typeof a === "string") {
+    errLine(`dt svwait: fatal: ${a}`);
+    errLine(`dt svwait: usage: ${SYNOPSIS}`);
+    return 100;
+  }
+  const r = await svwait(a);
+  if (typeof r === "object") {
+    errLine(`dt svwait: fatal: ${r.fatal}`);
+    return 111;
+  }
+  return r;
+}

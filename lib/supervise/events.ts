@@ -1,0 +1,49 @@
+/**
+ * Events from a supervisor to whoever waits (dt svwait), as s6's fifodir:
+ * a waiter makes a FIFO in `supervise/event/` and holds it open for reading;
+ * at each change the supervisor writes one byte into every FIFO there, without
+ * blocking. A FIFO nobody reads any more (its waiter died) is removed.
+ *
+ * Bytes: `u` up, `U` ready, `d` down, `D` down and finish done, `x` the
+ * supervisor exited, `s` any other change of the status.
+ *
+ * @module
+ */
+import { close, O, tryOpen, writeSome } from "../sys/fd.ts";
+
+/** The event directory of a service's supervise directory. */
+export function eventDir(superviseDir: string): string {
+  return `${superviseDir}/event`;
+}
+
+/** Makes `supervise/event/` (best effort: waiters then say why they cannot subscribe). */
+export function makeEventDir(superviseDir: string): void {
+  try {
+    Deno.mkdirSync(eventDir(superviseDir), { mode: 0o700 });
+  } catch { /* exists, or svwait says why not */ }
+}
+
+/** Writes `event` into every waiter's FIFO; never blocks, never throws. */
+export function broadcast(superviseDir: string, event: string): void {
+  const dir = eventDir(superviseDir);
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    return;
+  }
+  const byte = new Uint8Array([event.charCodeAt(0)]);
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    const fd = tryOpen(path, O.WRONLY | O.NONBLOCK | O.CLOEXEC);
+    if (fd === -6) { // ENXIO: no reader, the waiter is gone
+      try {
+        Deno.removeSync(path);
+      } catch { /* raced with its owner */ }
+      continue;
+    }
+    if (fd < 0) continue;
+    writeSome(fd, byte); // a full FIFO already holds a wake-up
+    close(fd);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * `./finish EXITCODE SIGNAL` after each end of `./run` (runit's and s6's
+ * convention: the exit code or -1, the signal number or 0), in the service
+ * directory with the service's environment and stdio; KILLed after
+ * `timeout-finish` ms.
+ *
+ * @module
+ */
+import { reason } from "../common/errors.ts";
+import { kill, SIG } from "../sys/signal.ts";
+import { spawn } from "../sys/spawn.ts";
+import { watchChild } from "../sys/reaper.ts";
+import type { WaitStatus } from "../sys/wait.ts";
+
+/** finish's two arguments for how `./run` ended. Pure. */
+export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, string] {
+  return s.signal !== null ? ["-1", String(s.signal)] : [String(s.code ?? -1), "0"];
+}
+
+/** How to run finish. */
+export interface FinishRun {
+  cwd: string;
+  env: readonly (string | Uint8Array)[];
+  fds: readonly (number | null)[];
+  ended: Pick<WaitStatus, "code" | "signal">;
+  timeoutMs: number;
+  log: (line: string) => void;
+  /** Called with finish's pid once it runs. */
+  started?: (pid: number) => void;
+}
+
+/** Runs `./finish`; resolves when it has ended (or could not start: reported). */
+export function runFinish(r: FinishRun): Promise<void> {
+  let pid: number;
+  try {
+    pid = spawn({
+      path: "./finish",
+      argv: ["./finish", ...finishArgs(r.ended)],
+      cwd: r.cwd,
+      env: r.env,
+      fds: r.fds,
+    });
+  } catch (e) {
+    r.log(`supervise: warning: unable to start ${r.cwd}/finish: ${reason(e)}`);
+    return Promise.resolve();
+  }
+  r.started?.(pid);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      try {
+        kill(pid, SIG.KILL);
+      } catch { /* gone */ }
+    }, r.timeoutMs);
+    watchChild(pid, () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

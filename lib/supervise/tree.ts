@@ -1,0 +1,88 @@
+/**
+ * The process tree of a `kill-tree` service. Its `./run` starts in a session
+ * of its own (setsid), so every process it starts carries that session id,
+ * also after it is re-parented (to this process, made a child subreaper, or
+ * to init); a process that made a session of its own is still found as a
+ * descendant of one that has not. Read from /proc.
+ *
+ * @module
+ */
+import { statFields } from "../init/descendants.ts";
+import { reapAll, reapingAll } from "../sys/reaper.ts";
+import { setSubreaper } from "../sys/proc.ts";
+import { kill, SIG } from "../sys/signal.ts";
+
+/** Live (non-zombie) pids of the tree of session `sid`: its members and their descendants. */
+export function treeOf(sid: number): number[] {
+  const kids = new Map<number, number[]>();
+  const found = new Set<number>();
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const f = statFields(e.name);
+    if (f === null || f[0] === "Z" || f[0] === "X") continue;
+    const pid = Number(e.name);
+    if (Number(f[3]) === sid) found.add(pid);
+    const ppid = Number(f[1]);
+    let k = kids.get(ppid);
+    if (k === undefined) kids.set(ppid, k = []);
+    k.push(pid);
+  }
+  const stack = [...found];
+  while (stack.length) {
+    for (const c of kids.get(stack.pop()!) ?? []) {
+      if (!found.has(c)) stack.push(c), found.add(c);
+    }
+  }
+  found.delete(Deno.pid);
+  return [...found];
+}
+
+function send(pid: number, sig: number): void {
+  try {
+    kill(pid, sig);
+  } catch { /* gone, or not ours */ }
+}
+
+/** Sends `sig` to the main process `pid` first, then to the rest of the tree of `sid`. */
+export function signalTree(sid: number, pid: number, sig: number): void {
+  if (pid) send(pid, sig);
+  for (const p of treeOf(sid)) if (p !== pid) send(p, sig);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Ends what is left of the tree of `sid`: TERM and CONT, then KILL for what
+ * is still there after `killMs`. Resolves when none is left (or 1 s after KILL).
+ */
+export async function endTree(sid: number, killMs: number): Promise<void> {
+  let left = treeOf(sid);
+  if (left.length === 0) return;
+  for (const p of left) send(p, SIG.TERM), send(p, SIG.CONT);
+  const deadline = Date.now() + killMs;
+  while (left.length && Date.now() < deadline) {
+    await sleep(Math.min(25, Math.max(1, deadline - Date.now())));
+    left = treeOf(sid);
+  }
+  for (const p of left) send(p, SIG.KILL);
+  const end = Date.now() + 1000;
+  while (left.length && Date.now() < end) {
+    await sleep(20);
+    left = treeOf(sid);
+  }
+}
+
+let subreaper = false;
+
+/**
+ * Makes this process a child subreaper that reaps every orphan (once): what a
+ * kill-tree service leaves is re-parented here and reaped. Best effort.
+ */
+export function becomeSubreaper(): void {
+  if (subreaper) return;
+  subreaper = true;
+  try {
+    setSubreaper();
+  } catch { /* found by session id all the same */ }
+  if (!reapingAll()) reapAll();
+}
