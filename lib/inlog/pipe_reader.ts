@@ -12,9 +12,14 @@
  */
 import { setNonblock } from "../sys/fd.ts";
 import { readFd } from "../sys/stream.ts";
+import { backlogCap } from "../multilog/engine.ts";
 
-/** Bytes read ahead of the logger before reading pauses. */
-const HIGH_WATER = 1 << 20;
+/**
+ * Bytes read ahead of the logger before reading pauses: the same share of the
+ * process's log budget as the engine's backlog, so what all loggers hold has
+ * one ceiling (see {@link backlogCap}).
+ */
+const highWater = (): number => backlogCap();
 
 /**
  * Where the bytes go: resolves when they were taken. A sink that throws took
@@ -46,8 +51,8 @@ export class PipeReader {
     this.#sock = readFd(fd, (chunk) => {
       this.#pending.push(chunk);
       this.#pendingBytes += chunk.length;
-      // back-pressure: past a megabyte read ahead, let the rest wait in the pipe
-      if (this.#pendingBytes > HIGH_WATER) this.#pause();
+      // back-pressure: past its share read ahead, let the rest wait in the pipe
+      if (this.#pendingBytes > highWater()) this.#pause();
       this.#pump();
     }, () => {
       this.#eof = true;
@@ -151,7 +156,7 @@ export class PipeReader {
       this.#busy = false;
     }
     if (this.#sink === null || this.#closed) return;
-    if (this.#pendingBytes <= HIGH_WATER) this.#resume();
+    if (this.#pendingBytes <= highWater()) this.#resume();
     if (this.#pending.length === 0 && this.#eof) {
       const onEof = this.#onEof;
       this.detach();

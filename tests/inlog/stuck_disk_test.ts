@@ -49,14 +49,21 @@ function loggedNumbers(main: string): number[] {
   return list() === before ? ns : [];
 }
 
+/** Lines of FLOOD_UNTIL: more than the full 1 MB disk and every buffer on the way hold. */
+const LINES = 80000;
+/** FLOOD, but LINES lines only, then idle. */
+const FLOOD_UNTIL =
+  `n=0; while [ $n -lt ${LINES} ]; do n=$((n+1)); echo "line $n ................................................................"; done; exec sleep 1000`;
+
 /** A service flooding a logger whose ./main is a full 1 MB tmpfs. */
 async function fullDisk(
   fn: (sb: Sandbox, sc: ReturnType<typeof svscan>, web: string, disk: string) => Promise<void>,
+  run = FLOOD,
 ): Promise<void> {
   await withSandbox(async (sb) => {
     const disk = sb.path(".disk");
     await withTmpfs(disk, "1m", async () => {
-      const web = sb.service("web", FLOOD);
+      const web = sb.service("web", run);
       // s2000000: current alone outgrows the disk
       sb.write("web/log/run", "#!/bin/sh\nexec multilog t s2000000 ./main\n", true);
       Deno.mkdirSync(`${disk}/main`);
@@ -94,15 +101,15 @@ Deno.test("full disk: the writer blocks on the pipe, the scanner's memory stays 
     assert(/pipe_write$/.test(wchan(writer)), "the writer is still held back");
     // space comes back: logging goes on where it stopped, with no line lost
     assertEquals((await run("mount", ["-o", "remount,size=64m", disk])).code, 0);
-    const ns = await waitFor("logging again", () => {
+    const ns = await waitFor("every line logged", () => {
       const n = loggedNumbers(`${disk}/main`);
-      return n.length > 20000 ? n : null;
+      return n.at(-1) === LINES ? n : null;
     }, 60000).catch((e) => {
       const files = [...Deno.readDirSync(`${disk}/main`)].map((f) => f.name).join(" ");
       throw new Error(`${e.message}\nfiles: ${files}\nscanner: ${sc.stderr().slice(-1500)}`);
     });
     ns.forEach((n, i) => assertEquals(n, i + 1, `line ${i + 1}`));
-  });
+  }, FLOOD_UNTIL);
 });
 
 Deno.test("full disk: svc -dk ends a wedged in-process logger at once; it restarts with current kept as .u", async () => {
