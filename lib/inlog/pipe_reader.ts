@@ -4,6 +4,14 @@
  * and the next one gets it first, so a logger restart loses nothing. While no
  * logger is attached reading is paused and the bytes wait in the pipe.
  *
+ * It peeks (lib/sys/pipe_peek.ts): bytes stay in the pipe until the logger
+ * has them on disk (the sink took them and `written` resolved), and only then
+ * are they taken out. So a scanner killed at any moment leaves every line it
+ * had not written in the pipe, where the keeper holds it for the next scanner
+ * (at worst the lines of the last write appear twice, never none). What the
+ * pipe holds is also all the read-ahead there is: a logger that cannot write
+ * lets the pipe fill, and the service blocks, as under daemontools.
+ *
  * It reads the scanner's own read end (no dup: one descriptor less per logged
  * service), which it makes O_NONBLOCK; {@link PipeReader.release} clears that
  * again before a process logger gets the same end as its stdin.
@@ -11,15 +19,15 @@
  * @module
  */
 import { setNonblock } from "../sys/fd.ts";
-import { readFd } from "../sys/stream.ts";
-import { backlogCap } from "../multilog/engine.ts";
+import { type Peeker, peekFd } from "../sys/pipe_peek.ts";
+import { growPipe } from "../sys/pipesize.ts";
 
 /**
- * Bytes read ahead of the logger before reading pauses: the same share of the
- * process's log budget as the engine's backlog, so what all loggers hold has
- * one ceiling (see {@link backlogCap}).
+ * What a log pipe read this way holds: all of the read-ahead there is, and
+ * what one write moves (lines leave the pipe once written), so larger than
+ * the 64 KiB default; the kernel fills its pages only as they are needed.
  */
-const highWater = (): number => backlogCap();
+const PIPE_SIZE = 1 << 20;
 
 /**
  * Where the bytes go: resolves when they were taken. A sink that throws took
@@ -27,19 +35,27 @@ const highWater = (): number => backlogCap();
  */
 export type Sink = (bytes: Uint8Array) => Promise<void>;
 
+/** Bytes waiting for a sink: still in the pipe (peeked), or out of it already (given back). */
+interface Waiting {
+  bytes: Uint8Array;
+  inPipe: boolean;
+}
+
 /** Reads a pipe's read end (on the event loop, through the poller) for a changing sink. */
 export class PipeReader {
   readonly #fd: number;
-  readonly #pending: Uint8Array[] = [];
-  readonly #sock: ReturnType<typeof readFd>;
+  readonly #pending: Waiting[] = [];
+  readonly #peek: Peeker;
   readonly #onFault: (e: unknown) => void;
   #sink: Sink | null = null;
-  #pendingBytes = 0;
+  #written: (() => Promise<void>) | null = null;
   #paused = true;
   #onEof: (() => void) | null = null;
   #eof = false;
   #busy = false;
   #closed = false;
+  /** While a sink holds a chunk still in the pipe: how much of it it gave back. */
+  #givenBack: number | null = null;
 
   /**
    * Reads `fd`, which stays the caller's (never closed here). A sink that
@@ -48,43 +64,44 @@ export class PipeReader {
   constructor(fd: number, onFault: (e: unknown) => void = rethrowLater) {
     this.#fd = fd;
     this.#onFault = onFault;
-    this.#sock = readFd(fd, (chunk) => {
-      this.#pending.push(chunk);
-      this.#pendingBytes += chunk.length;
-      // back-pressure: past its share read ahead, let the rest wait in the pipe
-      if (this.#pendingBytes > highWater()) this.#pause();
+    growPipe(fd, PIPE_SIZE);
+    this.#peek = peekFd(fd, (chunk) => {
+      this.#pending.push({ bytes: chunk, inPipe: true });
       this.#pump();
     }, () => {
       this.#eof = true;
       this.#pump();
-    }, { keepFd: true });
-    this.#sock.pause();
+    });
+    this.#peek.pause();
   }
 
-  /** True when nothing was read ahead and no delivery is in progress. */
+  /** True when nothing was taken out of the pipe without reaching a logger, and no delivery is on. */
   get idle(): boolean {
-    return this.#pending.length === 0 && !this.#busy;
+    return !this.#busy && this.#pending.every((w) => w.inPipe);
   }
 
   #pause(): void {
     if (this.#paused || this.#closed) return;
     this.#paused = true;
-    this.#sock.pause();
+    this.#peek.pause();
   }
 
   #resume(): void {
     if (!this.#paused || this.#closed) return;
     this.#paused = false;
-    this.#sock.resume();
+    this.#peek.resume();
   }
 
   /**
    * Starts delivering to `sink` (what an earlier logger left comes first);
    * `onEof` is called once everything was delivered and every writer is gone.
+   * `written`, when given, resolves once what the sink took is on disk: only
+   * then does it leave the pipe.
    */
-  attach(sink: Sink, onEof: () => void): void {
+  attach(sink: Sink, onEof: () => void, written?: () => Promise<void>): void {
     this.#sink = sink;
     this.#onEof = onEof;
+    this.#written = written ?? null;
     this.#pump();
   }
 
@@ -92,25 +109,33 @@ export class PipeReader {
   detach(): void {
     this.#sink = null;
     this.#onEof = null;
+    this.#written = null;
     this.#pause();
   }
 
-  /** Puts bytes back in front, for the next sink. */
+  /**
+   * Puts bytes back in front, for the next sink: a sink giving back the end
+   * of the chunk it is handed, or bytes that were taken out of the pipe.
+   */
   unshift(bytes: Uint8Array): void {
-    if (bytes.length) {
-      this.#pending.unshift(bytes);
-      this.#pendingBytes += bytes.length;
-    }
+    if (!bytes.length) return;
+    if (this.#givenBack !== null) {
+      // the end of a chunk still in the pipe: it stays there
+      this.#givenBack += bytes.length;
+      this.#pending.unshift({ bytes, inPipe: true });
+    } else this.#pending.unshift({ bytes, inPipe: false });
   }
 
   /**
    * Gives the pipe back to a process logger, which reads it directly: stops
    * reading and clears O_NONBLOCK (the process shares the open file). Only
-   * when {@link idle}: bytes read ahead belong to a feeder, not the pipe.
+   * when {@link idle}: what is waiting is still in the pipe, where the process
+   * reads it; bytes taken out of it belong to a feeder.
    */
   release(): void {
     if (this.#closed) return;
     if (!this.idle) throw new Error("pipe reader released with bytes read ahead");
+    this.#pending.length = 0;
     this.close();
     setNonblock(this.#fd, false);
   }
@@ -120,7 +145,7 @@ export class PipeReader {
     if (this.#closed) return;
     this.#closed = true;
     this.#sink = null;
-    this.#sock.close();
+    this.#peek.close();
   }
 
   /** Delivers in order, one chunk at a time; a failure is the fault handler's, never a rejection. */
@@ -140,23 +165,30 @@ export class PipeReader {
   async #deliver(): Promise<void> {
     try {
       while (this.#sink !== null && this.#pending.length) {
-        const sink = this.#sink;
-        const b = this.#pending.shift()!;
-        this.#pendingBytes -= b.length;
+        const sink = this.#sink, written = this.#written;
+        const w = this.#pending.shift()!;
         let taken: Promise<void>;
+        this.#givenBack = w.inPipe ? 0 : null;
         try {
-          taken = sink(b);
+          taken = sink(w.bytes);
         } catch (e) {
-          this.unshift(b);
+          this.#givenBack = null;
+          this.#pending.unshift(w);
           throw e;
         }
+        const back = this.#givenBack ?? 0;
+        this.#givenBack = null;
         await taken;
+        if (!w.inPipe) continue;
+        // out of the pipe only once it is on disk: a scanner that dies before loses nothing
+        if (written !== null) await written();
+        if (!this.#closed) this.#peek.consume(w.bytes.length - back);
       }
     } finally {
       this.#busy = false;
     }
     if (this.#sink === null || this.#closed) return;
-    if (this.#pendingBytes <= highWater()) this.#resume();
+    this.#resume();
     if (this.#pending.length === 0 && this.#eof) {
       const onEof = this.#onEof;
       this.detach();

@@ -203,7 +203,10 @@ function startLogger(
     return feeding = engine.feed(b);
   };
   const attach = () => {
-    if (!done && opened && !paused) reader.attach(sink, () => finish(status(0, null)));
+    if (!done && opened && !paused) {
+      // what was taken leaves the pipe once it is written: a scanner killed meanwhile loses none
+      reader.attach(sink, () => finish(status(0, null)), () => engine.flush().catch(() => {}));
+    }
   };
 
   engine.open().then(() => {

@@ -23,6 +23,7 @@ import {
 import { startingEnv } from "../common/launched.ts";
 import { PipeFeeder } from "../inlog/feeder.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
+import { preparePeek } from "../sys/pipe_peek.ts";
 import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
@@ -113,6 +114,7 @@ export class Scanner {
 
   /** Scans now, then every interval. The timer keeps the process alive. */
   start(): void {
+    preparePeek(); // the one private pipe every in-process logger's reader shares
     this.scan();
     this.#timer = setInterval(() => this.scan(), this.#interval);
   }

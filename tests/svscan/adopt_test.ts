@@ -37,6 +37,22 @@ function consecutive(ns: number[], what: string): void {
 }
 
 /**
+ * Every number from 1 on, none missing and none ahead of its turn; lines may
+ * come again (a scanner killed between writing lines and taking them out of
+ * the pipe logs them once more: at least once, never lost).
+ */
+function noneLost(ns: number[], what: string): void {
+  let max = 0;
+  for (const [i, n] of ns.entries()) {
+    assert(
+      n <= max + 1,
+      `${what}: line ${max + 1} missing (${ns.slice(Math.max(0, i - 3), i + 3)})`,
+    );
+    max = Math.max(max, n);
+  }
+  assert(max > 0, `${what}: nothing logged`);
+}
+/**
  * Live processes whose cwd is exactly `dir` and whose command is `comm`,
  * leaving out those whose parent is one of them (a run script's fork on its
  * way to exec a command).
@@ -148,5 +164,37 @@ Deno.test("svscan: kill -9 of the scanner, a new scanner adopts every service, l
     await restarted(proc[0], pids.get(proc[0])!);
     second.kill("SIGTERM");
     assertEquals((await second.status).code, 0);
+  });
+});
+
+Deno.test("svscan: kill -9 while in-process loggers are writing: no line lost", async () => {
+  await withSandbox(async (sb) => {
+    const dirs = [0, 1, 2, 3].map((i) => {
+      const d = sb.service(`in${i}`, STEADY);
+      sb.write(`in${i}/log/run`, "#!/bin/sh\nexec multilog t ./main\n", true);
+      return d;
+    });
+    const env = { PATH: "/usr/bin:/bin" };
+    for (let round = 0; round < 8; round++) {
+      const sc = svscan(sb, [sb.dir], env);
+      for (const d of dirs) await waitFor(`${d}/log`, () => readStatus(`${d}/log`)?.pid === sc.pid);
+      const at = dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
+      await waitFor(
+        "logging",
+        () => dirs.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > at[i] + 20),
+      );
+      sc.kill("SIGKILL"); // in the middle of it
+      await sc.status;
+    }
+    const last = svscan(sb, [sb.dir], env);
+    for (const d of dirs) await waitFor(`${d}/log`, () => readStatus(`${d}/log`)?.pid === last.pid);
+    const at = dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
+    await waitFor(
+      "logging on",
+      () => dirs.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > at[i] + 20),
+    );
+    for (const d of dirs) noneLost(numbers(`${d}/log/main`), d);
+    last.kill("SIGTERM");
+    assertEquals((await last.status).code, 0);
   });
 });
