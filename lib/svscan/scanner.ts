@@ -25,6 +25,7 @@ import { PipeFeeder } from "../inlog/feeder.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
 import { logRunner } from "../inlog/runner.ts";
 import { strays } from "./strays.ts";
+import { type ScanWatch, watchScanDir } from "./watch.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
 export const SCAN_INTERVAL_MS = 5000;
@@ -86,6 +87,7 @@ export class Scanner {
   readonly #env: readonly (string | Uint8Array)[];
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #watch: ScanWatch | null = null;
   #stopping = false;
   /** Services that could not start in this scan for want of descriptors. */
   #short = 0;
@@ -103,8 +105,11 @@ export class Scanner {
     return [...this.#services.values()];
   }
 
-  /** Scans now, then every interval. The timer keeps the process alive. */
+  /** Scans now, then at each change inotify reports and every interval. The timer keeps the process alive. */
   start(): void {
+    try {
+      this.#watch = watchScanDir(this.dir, () => this.scan());
+    } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
     this.scan();
     this.#timer = setInterval(() => this.scan(), this.#interval);
   }
@@ -296,6 +301,8 @@ export class Scanner {
   async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#watch?.close();
+    this.#watch = null;
     const deadline = Date.now() + graceMs;
     const entries = this.services;
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
