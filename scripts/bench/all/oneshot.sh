@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/dt-bench-oneshot.XXXXXX)
 sv=
 cleanup() {
   # shellcheck disable=SC2086
-  [ -n "$sv" ] && { kill -KILL $sv; wait $sv; } 2>/dev/null
+  [ -n "$sv" ] && { kill -KILL $sv; wait $sv; } 2>/dev/null || true
   pkill -KILL -f '^sleep 100018$' 2>/dev/null || true
   rm -rf "$work"
 }
