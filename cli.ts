@@ -1,20 +1,14 @@
 /**
  * dt's entry point. Picks the program from the name dt was started as (a
  * symlink `svc -> dt`, or `exec -a svc`) or else from the first argument,
- * imports only that program's module, runs it, and exits with its code.
+ * imports only that program's module, runs it, and exits with its code
+ * (lib/entry.ts; the bundle also has one-program entries built the same way).
  *
  * @module
  */
-import { DAEMONTOOLS, OWN, type ProgramModule, SUMMARY } from "./lib/programs.ts";
-import { Exit } from "./lib/common/errors.ts";
-import { errLine, out } from "./lib/common/output.ts";
+import { DAEMONTOOLS, OWN, SUMMARY } from "./lib/programs.ts";
 import { VERSION } from "./lib/version.ts";
-import { parseRaw, rawTail } from "./lib/init/raw_args.ts";
-
-function basename(p: string): string {
-  const i = p.lastIndexOf("/");
-  return i === -1 ? p : p.slice(i + 1);
-}
+import { runDt } from "./lib/entry.ts";
 
 function help(): string {
   const lines = Object.keys(DAEMONTOOLS).map((n) => `  ${SUMMARY[n] ?? n}`);
@@ -30,83 +24,4 @@ function help(): string {
   ].join("\n");
 }
 
-/**
- * Programs that run long enough to be looked for with ps/pidof/pgrep/killall:
- * their command line becomes `NAME ARGS…` (separate entries) and comm NAME,
- * as daemontools' own show. readproctitle sets its own.
- */
-const TITLED = new Set([
-  "svscan",
-  "supervise",
-  "svscanboot",
-  "multilog",
-  "tai64n",
-  "tai64nlocal",
-  "fghack",
-  "init",
-]);
-
-/** This process's argv as raw bytes, from /proc/self/cmdline; null when unreadable. */
-function cmdline(): Uint8Array[] | null {
-  try {
-    return parseRaw(Deno.readFileSync("/proc/self/cmdline"));
-  } catch {
-    return null;
-  }
-}
-
-/** The name dt was started as: argv[0] (cheap from /proc), else node:process's argv0. */
-async function argv0(raw: Uint8Array[] | null): Promise<string> {
-  if (raw !== null && raw.length > 0) return new TextDecoder().decode(raw[0]);
-  return (await import("node:process")).default.argv0;
-}
-
-async function run(): Promise<number> {
-  // argv0 first: setting the process title below changes what /proc shows.
-  const raw = cmdline();
-  const name = basename(await argv0(raw));
-  let args = [...Deno.args];
-  let prog = name;
-  if (!(prog in DAEMONTOOLS) && !(prog in OWN)) {
-    prog = args.shift() ?? "";
-    if (prog === "" || prog === "--help" || prog === "-h" || prog === "help") {
-      out(help());
-      return prog === "" ? 100 : 0;
-    }
-    if (prog === "--version" || prog === "-V") {
-      out(`dt ${VERSION}\n`);
-      return 0;
-    }
-  }
-  const load = DAEMONTOOLS[prog] ?? OWN[prog];
-  if (load === undefined) {
-    errLine(`dt: fatal: unknown program: ${prog} (dt --help lists them)`);
-    return 100;
-  }
-  let mod: ProgramModule;
-  try {
-    mod = await load();
-  } catch (e) {
-    errLine(`dt: fatal: unable to load ${prog}: ${(e as Error).message}`);
-    return 111;
-  }
-  if (TITLED.has(prog)) {
-    // the program's own arguments as given (raw bytes: the last ones of argv)
-    const own = rawTail(args, raw);
-    const { setTitle } = await import("./lib/sys/title.ts");
-    setTitle(prog === "init" ? ["dt", "init", ...own] : [prog, ...own]);
-  }
-  args = args.slice();
-  return await mod.main(args);
-}
-
-try {
-  Deno.exit(await run());
-} catch (e) {
-  if (e instanceof Exit) Deno.exit(e.code);
-  // stdout closed by the reader (`dt svstat … | head -1`): end quietly, as SIGPIPE would
-  if (e instanceof Deno.errors.BrokenPipe) Deno.exit(111);
-  errLine(`dt: fatal: internal error: ${(e as Error)?.message ?? e}`);
-  if (Deno.env.get("DT_DEBUG")) errLine(String((e as Error)?.stack));
-  Deno.exit(111);
-}
+await runDt({ ...DAEMONTOOLS, ...OWN }, help);

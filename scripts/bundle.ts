@@ -1,32 +1,57 @@
 /**
  * `deno task bundle`: writes dist/dt.js (one self-contained file: every program,
- * no imports left) and dist/dt, the launcher that runs it under the name it was
- * invoked as.
+ * no imports left), dist/one/NAME.js for each daemontools program (the same
+ * entry, lib/entry.ts, knowing only that program: a one-shot tool evaluates
+ * only its own code), and dist/dt, the launcher that runs the right one under
+ * the name it was invoked as.
  *
  * Usage: deno run -A scripts/bundle.ts
  */
+import { DAEMONTOOLS } from "../lib/programs.ts";
+
 const root = new URL("../", import.meta.url).pathname;
-Deno.mkdirSync(`${root}dist`, { recursive: true });
-const r = await new Deno.Command(Deno.execPath(), {
-  args: [
-    "bundle",
-    "--quiet",
-    "--platform",
-    "deno",
-    "--no-config",
-    "-o",
-    `${root}dist/dt.js`,
-    `${root}cli.ts`,
-  ],
-  stdout: "inherit",
-  stderr: "inherit",
-}).output();
-if (!r.success) Deno.exit(1);
-const js = Deno.readTextFileSync(`${root}dist/dt.js`);
-if (/\bimport\s*\(\s*["']\.|^\s*import .* from ["']\.\.?\//m.test(js)) {
-  console.error("bundle: dist/dt.js still imports a relative module");
-  Deno.exit(1);
+Deno.mkdirSync(`${root}dist/one`, { recursive: true });
+
+async function bundle(entry: string, out: string): Promise<string> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "--no-config", "-o", out, entry],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!r.success) Deno.exit(1);
+  const js = Deno.readTextFileSync(out);
+  if (/\bimport\s*\(\s*["']\.|^\s*import .* from ["']\.\.?\//m.test(js)) {
+    console.error(`bundle: ${out} still imports a relative module`);
+    Deno.exit(1);
+  }
+  return js;
 }
-Deno.copyFileSync(`${root}bin/dt`, `${root}dist/dt`);
-Deno.chmodSync(`${root}dist/dt`, 0o755);
-console.log(`dist/dt.js ${(js.length / 1024).toFixed(0)} KiB, launcher dist/dt`);
+
+const tmp = Deno.makeTempDirSync({ prefix: "dt-bundle-" });
+try {
+  const names = Object.keys(DAEMONTOOLS);
+  const [js, ...ones] = await Promise.all([
+    bundle(`${root}cli.ts`, `${root}dist/dt.js`),
+    ...names.map((n) => {
+      const entry = `${tmp}/${n}.ts`;
+      Deno.writeTextFileSync(
+        entry,
+        `import { runDt } from "${root}lib/entry.ts";\n` +
+          `await runDt({ ${
+            JSON.stringify(n)
+          }: () => import("${root}lib/cmd/${n}.ts") }, () => "");\n`,
+      );
+      return bundle(entry, `${root}dist/one/${n}.js`);
+    }),
+  ]);
+  Deno.copyFileSync(`${root}bin/dt`, `${root}dist/dt`);
+  Deno.chmodSync(`${root}dist/dt`, 0o755);
+  const kib = (s: string) => (s.length / 1024).toFixed(0);
+  console.log(
+    `dist/dt.js ${kib(js)} KiB, dist/one/*.js ${
+      Math.min(...ones.map((s) => s.length / 1024)).toFixed(0)
+    }–${Math.max(...ones.map((s) => s.length / 1024)).toFixed(0)} KiB, launcher dist/dt`,
+  );
+} finally {
+  Deno.removeSync(tmp, { recursive: true });
+}

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { lockFile } from "../sys/lock.ts";
 import { spawn } from "../sys/spawn.ts";
 import { waitChild } from "../sys/reaper.ts";
@@ -54,12 +53,12 @@ export class LogDir {
   constructor(spec: DirSpec, base: string, ctx: FileContext) {
     this.#spec = spec;
     this.name = spec.path;
-    this.path = spec.path.startsWith("/") ? spec.path : join(base, spec.path);
+    this.path = spec.path.startsWith("/") ? spec.path : `${base}/${spec.path}`;
     this.#ctx = ctx;
   }
 
   #p(file: string): string {
-    return join(this.path, file);
+    return `${this.path}/${file}`;
   }
 
   /** A synchronous path step, with the log account's rights. */

@@ -29,6 +29,7 @@ import { strays } from "./strays.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { stillRunning } from "../supervise/running.ts";
+import { type ScanWatch, watchScanDir } from "./watch.ts";
 
 /** How often daemontools' svscan rescans, in ms. */
 export const SCAN_INTERVAL_MS = 5000;
@@ -90,6 +91,7 @@ export class Scanner {
   readonly #env: readonly (string | Uint8Array)[];
   readonly #services = new Map<string, ServiceEntry>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #watch: ScanWatch | null = null;
   #stopping = false;
   /** Services that could not start in this scan for want of descriptors. */
   #short = 0;
@@ -112,9 +114,12 @@ export class Scanner {
     return [...this.#services.values()];
   }
 
-  /** Scans now, then every interval. The timer keeps the process alive. */
+  /** Scans now, then at each change inotify reports and every interval. The timer keeps the process alive. */
   start(): void {
     preparePeek(); // the one private pipe every in-process logger's reader shares
+    try {
+      this.#watch = watchScanDir(this.dir, () => this.scan());
+    } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
     this.scan();
     this.#timer = setInterval(() => this.scan(), this.#interval);
   }
@@ -337,6 +342,8 @@ export class Scanner {
   async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#watch?.close();
+    this.#watch = null;
     const deadline = Date.now() + graceMs;
     const entries = this.services;
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);

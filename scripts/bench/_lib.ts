@@ -6,8 +6,8 @@
 
 /** Project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-/** dt's launcher. */
-export const DT = `${ROOT}/bin/dt`;
+/** dt's launcher, from the bundle (`deno task bundle`): what ships. */
+export const DT = `${ROOT}/dist/dt`;
 
 /** RSS and PSS of a process in KiB, from smaps_rollup. */
 export function memory(pid: number): { rss: number; pss: number } {

@@ -3,7 +3,8 @@
  * restart latency (kill -9 → new pid in the status file), svc -t round trip,
  * svstat wall time, memory of one supervise process.
  *
- * Usage: deno run -A scripts/bench/supervise.ts
+ * Usage: deno run -A scripts/bench/supervise.ts [RESULTS]
+ * With RESULTS, also appends `SUITE KEY VALUE` lines to that file (scripts/bench/all.sh).
  */
 import { DT, median, memory, row, timeRun, until } from "./_lib.ts";
 
@@ -59,7 +60,9 @@ async function measure(name: string, supervise: string[], svc: string[], svstat:
   }
 }
 
-const theirs = await measure("dtools", ["supervise"], ["svc"], ["svstat"]);
+const theirs = await measure("dtools", ["/usr/bin/supervise"], ["/usr/bin/svc"], [
+  "/usr/bin/svstat",
+]);
 const ours = await measure("dt", [DT, "supervise"], [DT, "svc"], [DT, "svstat"]);
 row(["measure (median)", "daemontools", "dt", "dt/daemontools"]);
 const r = (a: number, b: number) => (b / a).toFixed(2) + "x";
@@ -83,3 +86,14 @@ row([
 ]);
 row(["supervise RSS", theirs.rss + " KiB", ours.rss + " KiB", r(theirs.rss, ours.rss)]);
 row(["supervise PSS", theirs.pss + " KiB", ours.pss + " KiB", r(theirs.pss, ours.pss)]);
+
+const results = Deno.args[0];
+if (results) {
+  const kv = (k: string, t: number, o: number) =>
+    `daemontools ${k} ${t.toFixed(2)}\ndt ${k} ${o.toFixed(2)}\n`;
+  Deno.writeTextFileSync(
+    results,
+    kv("restart_ms", theirs.restart, ours.restart) + kv("svc_t_ms", theirs.rt, ours.rt),
+    { append: true },
+  );
+}

@@ -1,0 +1,47 @@
+# Prints the speed table from `SUITE KEY VALUE` lines (scripts/bench/all.sh):
+# dt, daemontools, s6, dt's ratio to each, the goal and whether it is met.
+{ v[$1, $2] = $3 }
+function f(k, s, unit,   x) {
+  if (!((s, k) in v)) return "—"
+  x = v[s, k]
+  if (unit == "s") return sprintf("%.2f s", x / 1000)
+  if (unit == "ms") return sprintf("%.2f ms", x)
+  if (unit == "MiB") return sprintf("%.1f MiB", x / 1024)
+  if (unit == "MB/s") return sprintf("%d MB/s", x)
+  return x
+}
+function ratio(k, s) {
+  if (!((s, k) in v) || !(("dt", k) in v) || v[s, k] == 0) return "—"
+  return sprintf("%.2f×", v["dt", k] / v[s, k])
+}
+function line(label, k, unit, goal, met) {
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label, f(k, "daemontools", unit), f(k, "s6", unit),
+    f(k, "dt", unit), ratio(k, "daemontools"), ratio(k, "s6"), goal,
+    !(("dt", k) in v) ? "not measured" : met ? "met" : "**not met**"
+}
+function idle(s) {
+  if (!((s, "idle_wakeups") in v)) return "—"
+  return v[s, "idle_wakeups"] " / " v[s, "idle_cpu_ms"] " ms"
+}
+END {
+  dt = "dt"; d = "daemontools"; e = v["deno", "empty_ms"]
+  printf "\n| measure | daemontools | s6 | dt | dt/daemontools | dt/s6 | goal | |\n|---|---|---|---|---|---|---|---|\n"
+  line(N " service dirs moved into a running scan dir → first up", "moved_first_ms", "s", "≤ 0.2 s", v[dt, "moved_first_ms"] <= 200)
+  line("… → all " N " up", "moved_all_ms", "s", "< 2 s", v[dt, "moved_all_ms"] < 2000)
+  line("scanner started over " N " dirs → all up", "start_all_ms", "s", "≤ 1 s", v[dt, "start_all_ms"] <= 1000)
+  printf "| scanner idle, %d services, %d s: wakeups / CPU | %s | %s | %s | | | ≤ %s | %s |\n", N, IDLE,
+    idle(d), idle("s6"), idle(dt), idle(d),
+    (v[dt, "idle_wakeups"] <= v[d, "idle_wakeups"] && v[dt, "idle_cpu_ms"] <= v[d, "idle_cpu_ms"]) ? "met" : "**not met**"
+  line("PSS, scanner + " N " supervisors", "pss_kib", "MiB", "≤ 40 MiB", v[dt, "pss_kib"] <= 40960)
+  g = 1.3 * e
+  line("`svstat DIR` wall (`deno run` of an empty file: " sprintf("%.1f", e) " ms)", "svstat_ms", "ms", sprintf("≤ %.1f ms (1.3× empty)", g), v[dt, "svstat_ms"] <= g)
+  line("`svok DIR` wall", "svok_ms", "ms", sprintf("≤ %.1f ms", g), v[dt, "svok_ms"] <= g)
+  line("`tai64n </dev/null` wall", "tai64n_ms", "ms", sprintf("≤ %.1f ms", g), v[dt, "tai64n_ms"] <= g)
+  line("`softlimit -m 1e8 true` wall", "softlimit_ms", "ms", sprintf("≤ %.1f ms", g), v[dt, "softlimit_ms"] <= g)
+  line("`envdir DIR true` wall", "envdir_ms", "ms", sprintf("≤ %.1f ms", g), v[dt, "envdir_ms"] <= g)
+  g2 = 1.3 * (e + v[d, "svc_t_ms"])
+  line("`svc -t` → new pid in status", "svc_t_ms", "ms", sprintf("≤ %.1f ms", g2), v[dt, "svc_t_ms"] <= g2)
+  line("kill -9 of a service → new pid in status", "restart_ms", "ms", "≤ daemontools", v[dt, "restart_ms"] <= v[d, "restart_ms"])
+  line("logger, " LINES " × 100 B lines, throughput", "logger_mbps", "MB/s", "≥ 2.5× s6-log", v[dt, "logger_mbps"] >= 2.5 * v["s6", "logger_mbps"])
+  line("logger peak RSS", "logger_rss_kib", "MiB", "≤ 40 MiB", v[dt, "logger_rss_kib"] <= 40960)
+}
