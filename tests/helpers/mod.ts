@@ -5,6 +5,9 @@
  * @module
  */
 import { join } from "node:path";
+import { MissingTool, needKnown } from "./need.ts";
+
+export { MissingTool, need, needKnown, PACKAGES } from "./need.ts";
 
 /** Project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -43,6 +46,7 @@ export function dt(args: string[], opts: RunOpts = {}): Promise<Result> {
 
 /** Runs any program to completion, with optional stdin. */
 export async function run(cmd: string, args: string[], opts: RunOpts = {}): Promise<Result> {
+  needKnown(cmd, opts.env?.PATH);
   let c = cmd, a = args;
   if (opts.argv0 !== undefined) {
     c = "bash";
@@ -140,6 +144,7 @@ export class Sandbox {
 
   /** Starts a long-running command; it is killed (and waited for) at close(). */
   start(cmd: string, args: string[], opts: RunOpts & { stdio?: "piped" | "null" } = {}): Proc {
+    needKnown(cmd, opts.env?.PATH);
     let c = cmd, a = args;
     if (opts.argv0 !== undefined) {
       c = "bash";
@@ -280,6 +285,13 @@ export function isReference(path: string): boolean {
 
 /** True when daemontools' own binaries are installed at {@link REF} (they are in CI). */
 export const HAVE_DAEMONTOOLS = isReference(`${REF}/supervise`) && isReference(`${REF}/svc`);
+
+/** Fails the test in one line unless daemontools' own binaries are at {@link REF}. */
+export function needDaemontools(): void {
+  if (!HAVE_DAEMONTOOLS) {
+    throw new MissingTool(`${REF}/supervise (daemontools' own)`, "daemontools");
+  }
+}
 
 /** A bin dir in the sandbox with every program name linked to the launcher; prepend to PATH. */
 export function linkPrograms(sb: Sandbox, names: string[]): string {
