@@ -225,8 +225,8 @@ function execChild(state: ChainState, prog: string, argv: string[], pathVar?: st
  * in this process, and execs the final program. Returns only for fghack (the
  * child's exit code); otherwise it execs or throws {@link Exit}.
  *
- * @example
- * ```ts
+ * @example Not run by `deno test --doc`: it replaces the process
+ * ```ts ignore
  * // dt envdir ./env dt setuidgid app dt softlimit -m 50000000 ./server
  * await runChain("envdir", ["./env", "dt", "setuidgid", "app", "dt", "softlimit", "-m", "50000000", "./server"]);
  * ```

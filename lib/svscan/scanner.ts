@@ -51,15 +51,32 @@ export interface ScannerOptions {
   env?: readonly (string | Uint8Array)[];
 }
 
-/** One service as the scanner knows it. */
+/**
+ * One service as the scanner shows it: a read-only view, without the
+ * descriptors and pipe readers the scanner keeps for it.
+ */
 export interface ServiceEntry {
   /** Name in the scan directory (relative path used in messages). */
-  name: string;
+  readonly name: string;
   /** Device and inode: a renamed directory is still the same service. */
-  key: string;
+  readonly key: string;
   /** Supervisor of `name`, null while it is not running. */
-  main: Supervisor | null;
+  readonly main: Supervisor | null;
   /** Supervisor of `name/log`, null while it is not running (or there is no log). */
+  readonly log: Supervisor | null;
+  /** True when the service has a logger and the scanner holds the log pipe between them. */
+  readonly logged: boolean;
+  /** True while the logger runs inside the scanner (or is fed what the scanner read ahead). */
+  readonly loggerInProcess: boolean;
+  /** Seen at the last scan. */
+  readonly active: boolean;
+}
+
+/** One service as the scanner knows it (its own record, never handed out). */
+interface Entry {
+  name: string;
+  key: string;
+  main: Supervisor | null;
   log: Supervisor | null;
   /** The log pipe `[read, write]` held by the scanner, or null. */
   pipe: [number, number] | null;
@@ -76,9 +93,12 @@ export interface ServiceEntry {
  *
  * @example
  * ```ts
- * const sc = new Scanner("/service");
+ * const dir = Deno.makeTempDirSync(); // a scan directory: /service, say
+ * const sc = new Scanner(dir);
  * sc.start();                 // scan now and every 5 seconds
+ * console.log(sc.services);   // [] (read-only views, one per service)
  * await sc.shutdown(8000);    // svc -dx everything, loggers last
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export class Scanner {
@@ -87,7 +107,7 @@ export class Scanner {
   readonly #log: (line: string) => void;
   readonly #interval: number;
   readonly #env: readonly (string | Uint8Array)[];
-  readonly #services = new Map<string, ServiceEntry>();
+  readonly #services = new Map<string, Entry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
   /** Services that could not start in this scan for want of descriptors. */
@@ -97,6 +117,7 @@ export class Scanner {
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
 
+  /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
     this.#log = opts.log ?? errLine;
@@ -106,9 +127,19 @@ export class Scanner {
     this.#keeper = new PipeKeeper(this.#log);
   }
 
-  /** The services known now. */
-  get services(): ServiceEntry[] {
-    return [...this.#services.values()];
+  /** The services known now (a snapshot: read-only views, taken at each call). */
+  get services(): readonly ServiceEntry[] {
+    return [...this.#services.values()].map((e) =>
+      Object.freeze({
+        name: e.name,
+        key: e.key,
+        main: e.main,
+        log: e.log,
+        logged: e.pipe !== null,
+        loggerInProcess: e.reader !== null,
+        active: e.active,
+      })
+    );
   }
 
   /** Scans now, then every interval. The timer keeps the process alive. */
@@ -247,7 +278,7 @@ export class Scanner {
   }
 
   /** What an in-process logger reads: the pipe's reader, with what a feeder still held first. */
-  #inProcessInput(e: ServiceEntry): PipeReader | null {
+  #inProcessInput(e: Entry): PipeReader | null {
     if (e.pipe === null) return null;
     e.reader ??= new PipeReader(e.pipe[0], (err) => this.#loggerFault(e, err));
     if (e.feeder !== null) {
@@ -264,7 +295,7 @@ export class Scanner {
    * then the pipe, so the handoff neither blocks nor reorders. Throws (no
    * start now, retried) when a feeder is needed and cannot be made.
    */
-  #processInput(e: ServiceEntry): void {
+  #processInput(e: Entry): void {
     const r = e.reader;
     if (r === null) return;
     if (e.feeder !== null && !(r.idle && e.feeder.empty)) {
@@ -285,7 +316,7 @@ export class Scanner {
   }
 
   /** A logger's input failed (a sink threw): reported, and the logger restarted as a crashed one would be. */
-  #loggerFault(e: ServiceEntry, err: unknown): void {
+  #loggerFault(e: Entry, err: unknown): void {
     this.#log(
       `svscan: warning: ${this.#path(e.name)}/log: internal error: ${
         reason(err)
@@ -336,7 +367,7 @@ export class Scanner {
     this.#stopping = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     const deadline = Date.now() + graceMs;
-    const entries = this.services;
+    const entries = [...this.#services.values()];
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
     const logs = entries.flatMap((e) => e.log ? [e.log] : []);
     const keep = new Set([...(opts.keep ?? []), this.#keeper.pid]);
