@@ -1,13 +1,13 @@
 /**
- * dt's version has one source, `lib/version.ts` (what `dt --version` prints).
+ * dt's version has one source, `lib/common/version.ts` (what `dt --version` prints).
  * deno.json (for `deno publish`) and npm/package.json (for `npm pack`) carry
  * copies; this script writes them from it, and tests/own/version_test.ts
  * fails when they differ.
  *
- * Usage: deno run -A scripts/version.ts          → copies lib/version.ts's version
+ * Usage: deno run -A scripts/version.ts          → copies lib/common/version.ts's version
  *        deno run -A scripts/version.ts X.Y.Z    → sets X.Y.Z in all three
  */
-import { VERSION } from "../lib/version.ts";
+import { VERSION } from "../lib/common/version.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const want = Deno.args[0] ?? VERSION;
@@ -21,9 +21,9 @@ const setJson = (rel: string) => {
   Deno.writeTextFileSync(p, text.replace(/("version":\s*")[^"]*(")/, `$1${want}$2`));
 };
 Deno.writeTextFileSync(
-  `${root}lib/version.ts`,
-  Deno.readTextFileSync(`${root}lib/version.ts`).replace(/"[^"]*";/, `"${want}";`),
+  `${root}lib/common/version.ts`,
+  Deno.readTextFileSync(`${root}lib/common/version.ts`).replace(/"[^"]*";/, `"${want}";`),
 );
 setJson("deno.json");
 setJson("npm/package.json");
-console.log(`version ${want}: lib/version.ts, deno.json, npm/package.json`);
+console.log(`version ${want}: lib/common/version.ts, deno.json, npm/package.json`);

@@ -11,7 +11,7 @@ import { close, O, open, readSome } from "../sys/fd.ts";
 import { isErrno, SysError } from "../common/errors.ts";
 import { joinParts } from "../common/output.ts";
 import { envdirValue } from "./envdir_rules.ts";
-import { envChange } from "./env_list.ts";
+import { envChange } from "../common/env_list.ts";
 import type { Failure } from "./parse.ts";
 
 function fail(...parts: unknown[]): Failure {

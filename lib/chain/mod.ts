@@ -21,5 +21,5 @@ export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./prog
 export { type Failure, isFailure, type LimitRequest, parseStep, type Step } from "./parse.ts";
 export { LIMIT_OPTIONS, type LimitValue, parseLimitValue } from "./softlimit_args.ts";
 export { type EnvdirValue, envdirValue } from "./envdir_rules.ts";
-export { envChange, envGet, mergeEnv, parseEnviron } from "./env_list.ts";
+export { envChange, envGet, mergeEnv, parseEnviron } from "../common/env_list.ts";
 export { readEnvDir } from "./envdir_read.ts";

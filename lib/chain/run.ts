@@ -27,18 +27,18 @@ import {
   type PendingLimit,
   startingEnv,
   startingLimits,
-} from "../common/launched.ts";
+} from "../sys/launched.ts";
 import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
 import type { ChainProgram } from "./programs.ts";
-import { envChange, envGet, mergeEnv } from "./env_list.ts";
+import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
 import { softValue } from "./softlimit_args.ts";
 import { nextInProcess, realWhich, selfPaths } from "./resolve.ts";
 import { runFghack } from "./fghack.ts";
 import { nprocVerdict } from "./nproc.ts";
 
-export type { PendingLimit } from "../common/launched.ts";
-export { startingEnv, startingLimits } from "../common/launched.ts";
+export type { PendingLimit } from "../sys/launched.ts";
+export { startingEnv, startingLimits } from "../sys/launched.ts";
 
 /** What the steps applied so far have built. */
 export interface ChainState {

@@ -13,7 +13,7 @@ import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
-import { startingEnv } from "../common/launched.ts";
+import { startingEnv } from "../sys/launched.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/stream.ts";
 import type { WaitStatus } from "../sys/wait.ts";

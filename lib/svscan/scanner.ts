@@ -20,7 +20,7 @@ import {
   SuperviseError,
   Supervisor,
 } from "../supervise/supervisor.ts";
-import { startingEnv } from "../common/launched.ts";
+import { startingEnv } from "../sys/launched.ts";
 import { PipeFeeder } from "../inlog/feeder.ts";
 import { PipeReader } from "../inlog/pipe_reader.ts";
 import { logRunner } from "../inlog/runner.ts";

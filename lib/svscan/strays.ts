@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { descendants } from "../init/descendants.ts";
+import { descendants } from "../proctree/descendants.ts";
 
 /**
  * Pids of the process trees rooted at a direct child of this process that is

@@ -20,7 +20,7 @@ import { candidates } from "./path_search.ts";
 import { getEnv } from "./env.ts";
 import { installReaper } from "./reaper.ts";
 import { type Limit, type PreparedLimits, prepareLimits, RLIMIT } from "./rlimit.ts";
-import { startingEnv, startingLimits } from "../common/launched.ts";
+import { startingEnv, startingLimits } from "./launched.ts";
 
 const lib = lazyLibc({
   posix_spawn: {

@@ -1,17 +1,21 @@
 /**
- * One version source: lib/version.ts. deno.json and npm/package.json carry
+ * One version source: lib/common/version.ts. deno.json and npm/package.json carry
  * copies written by scripts/version.ts; this fails when one drifts. The
  * licence is one too: LICENSE, deno.json and npm/package.json say MIT.
  */
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { ROOT } from "../helpers/mod.ts";
-import { VERSION } from "../../lib/version.ts";
+import { VERSION } from "../../lib/common/version.ts";
 
 const json = (rel: string) => JSON.parse(Deno.readTextFileSync(`${ROOT}/${rel}`));
 
-Deno.test("version: deno.json and npm/package.json carry lib/version.ts's version", () => {
+Deno.test("version: deno.json and npm/package.json carry lib/common/version.ts's version", () => {
   const fix = "run: deno run -A scripts/version.ts";
-  assertEquals(json("deno.json").version, VERSION, `deno.json differs from lib/version.ts; ${fix}`);
+  assertEquals(
+    json("deno.json").version,
+    VERSION,
+    `deno.json differs from lib/common/version.ts; ${fix}`,
+  );
   assertEquals(json("npm/package.json").version, VERSION, `npm/package.json differs; ${fix}`);
 });
 
