@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { Exit, SysError } from "../common/errors.ts";
 import { errLine, joinParts } from "../common/output.ts";
 import { LimitFailure, type PreparedExec, prepareExec } from "../sys/exec.ts";
@@ -109,7 +110,11 @@ export function applyStep(state: ChainState, step: Step): Failure | null {
       }
       if (nproc.exceeded) {
         // the kernel refuses the next execve, whatever it runs
-        return fatal(step.prog, `unable to run ${step.child[0]}: `, new SysError("execve", 11));
+        return fatal(
+          step.prog,
+          `unable to run ${step.child[0]}: `,
+          new SysError("execve", ERRNO.EAGAIN),
+        );
       }
       return null;
     }
@@ -146,7 +151,11 @@ export function applyStep(state: ChainState, step: Step): Failure | null {
       }
       if (!got) {
         if (step.silent) return silent;
-        return fatal(step.prog, `unable to lock ${step.file}: `, new SysError("flock", 11));
+        return fatal(
+          step.prog,
+          `unable to lock ${step.file}: `,
+          new SysError("flock", ERRNO.EAGAIN),
+        );
       }
       return null;
     }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { fatal } from "../common/output.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
@@ -52,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
       ready = null;
       // after TERM, one byte at a time: nothing past the line's end is taken
       const n = readSome(0, term ? one : buf);
-      if (n === -4 || n === -11) continue;
+      if (n === -ERRNO.EINTR || n === -ERRNO.EAGAIN) continue;
       if (n <= 0) break; // end of input (a read error ends it too, as in multilog)
       await engine.feed(buf.subarray(0, n));
     }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { isErrno, reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
 import { close, O, open } from "../sys/fd.ts";
@@ -291,7 +292,7 @@ export class Supervisor {
     const dir = this.dir;
     try {
       const st = Deno.statSync(dir);
-      if (!st.isDirectory) throw new SysError("chdir", 20, dir);
+      if (!st.isDirectory) throw new SysError("chdir", ERRNO.ENOTDIR, dir);
       this.#ino = `${st.dev}:${st.ino}`;
     } catch (e) {
       throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`, e);

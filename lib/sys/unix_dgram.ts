@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { errno, lazyLibc } from "./libc.ts";
 import { close } from "./fd.ts";
@@ -21,7 +22,7 @@ const SOCKADDR_UN = 110;
 /** Binds a new datagram socket at `path` (removed first if it exists); returns its fd. */
 export function bindDatagram(path: string): number {
   const name = new TextEncoder().encode(path);
-  if (name.length >= SOCKADDR_UN - 2) throw new SysError("bind", 36, path); // ENAMETOOLONG
+  if (name.length >= SOCKADDR_UN - 2) throw new SysError("bind", ERRNO.ENAMETOOLONG, path);
   try {
     Deno.removeSync(path);
   } catch { /* not there */ }
