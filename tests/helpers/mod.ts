@@ -101,6 +101,24 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Checks for `ms` that `fn` stays true (polling every 25 ms), failing at once,
+ * naming `what`, when it is not: for "nothing happens meanwhile", a bounded
+ * wait that stops as soon as something did.
+ */
+export async function holds(
+  what: string,
+  fn: () => boolean | Promise<boolean>,
+  ms: number,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (!(await fn())) throw new Error(`no longer true: ${what}`);
+    if (Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, Math.min(25, Math.max(0, deadline - Date.now()))));
+  }
+}
+
 /** A long-running process started by a test. */
 export interface Proc {
   pid: number;
@@ -109,7 +127,13 @@ export interface Proc {
   kill(sig?: Deno.Signal): void;
   /** stderr collected so far (when piped). */
   stderr(): string;
+  /** stdout collected so far (when piped). */
   stdout(): string;
+  /**
+   * Resolves when stdout and stderr have been read to their end (at once when
+   * not piped), or after `ms` when something else still holds them open.
+   */
+  drained(ms?: number): Promise<void>;
 }
 
 /** A temporary directory and everything started in it, cleaned up by `close()`. */
@@ -160,13 +184,16 @@ export class Sandbox {
       stderr: piped ? "piped" : "null",
     }).spawn();
     let err = "", outp = "";
+    let readers: Promise<unknown> = Promise.resolve();
     if (piped) {
-      (async () => {
-        for await (const b of child.stderr) err += dec.decode(b);
-      })().catch(() => {});
-      (async () => {
-        for await (const b of child.stdout) outp += dec.decode(b);
-      })().catch(() => {});
+      readers = Promise.all([
+        (async () => {
+          for await (const b of child.stderr) err += dec.decode(b);
+        })().catch(() => {}),
+        (async () => {
+          for await (const b of child.stdout) outp += dec.decode(b);
+        })().catch(() => {}),
+      ]);
     }
     const p: Proc = {
       pid: child.pid,
@@ -178,6 +205,11 @@ export class Sandbox {
       },
       stderr: () => err,
       stdout: () => outp,
+      drained: async (ms = 1000) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([readers, new Promise((r) => timer = setTimeout(r, ms))]);
+        clearTimeout(timer);
+      },
     };
     this.#procs.push(p);
     return p;

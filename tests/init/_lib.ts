@@ -70,8 +70,7 @@ export async function runInit(
 ): Promise<{ code: number; stderr: string; stdout: string }> {
   const r = await startInit(sb, impl, mode, opts, prog, env, false);
   const st = await r.proc.status;
-  // let the output readers finish
-  await new Promise((res) => setTimeout(res, 20));
+  await r.proc.drained();
   return { code: st.code, stderr: r.proc.stderr(), stdout: r.proc.stdout() };
 }
 
