@@ -59,7 +59,7 @@ export function cycles(g: Graph): string[][] {
 
 /** The graph of folders (`lib/svscan`, …): an edge wherever a file imports another folder's. */
 export function folderGraph(g: Graph): Graph {
-  const dir = (p: string) => p.slice(0, p.lastIndexOf("/")) || ".";
+  const dir = (p: string) => p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : ".";
   const f: Graph = new Map();
   for (const [from, tos] of g) {
     const d = dir(from);

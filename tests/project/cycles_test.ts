@@ -31,3 +31,38 @@ Deno.test("layering: the cycle check sees a cycle", () => {
     "x → y → x",
   ]);
 });
+
+/** docs/layout.md's table: folder → the folders it may import. */
+function allowed(): Map<string, Set<string>> {
+  const rows = Deno.readTextFileSync(new URL("../../docs/layout.md", import.meta.url)).split("\n")
+    .filter((l) => l.startsWith("| `"));
+  const table = new Map<string, Set<string>>();
+  const folder = (cell: string) => cell.trim().replace(/^`|`$/g, "").replace(/\/$/, "");
+  for (const row of rows) {
+    const [, name, , may] = row.split("|");
+    const from = folder(name);
+    const to = may.trim() === "every folder above"
+      ? [...table.keys()]
+      : may.trim() === "nothing"
+      ? []
+      : may.split(",").map(folder);
+    table.set(from, new Set(to));
+  }
+  return table;
+}
+
+Deno.test("layering: every folder imports only what docs/layout.md allows it", async () => {
+  const rules = allowed();
+  const bad: string[] = [];
+  for (const entry of ["mod.ts", "cli.ts"]) {
+    for (const [from, tos] of folderGraph(await moduleGraph(entry))) {
+      const may = rules.get(from);
+      if (may === undefined) {
+        bad.push(`${from}: not in docs/layout.md`);
+        continue;
+      }
+      for (const to of tos) if (!may.has(to)) bad.push(`${from} → ${to}`);
+    }
+  }
+  assertEquals([...new Set(bad)], []);
+});
