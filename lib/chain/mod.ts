@@ -17,7 +17,7 @@
  *
  * @module
  */
-export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./programs.ts";
+export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./names.ts";
 export { type Failure, isFailure, type LimitRequest, parseStep, type Step } from "./parse.ts";
 export { LIMIT_OPTIONS, type LimitValue, parseLimitValue } from "./softlimit_args.ts";
 export { type EnvdirValue, envdirValue } from "./envdir_rules.ts";

@@ -13,7 +13,7 @@
 import { candidates } from "../sys/path_search.ts";
 import { selfExecutable } from "../common/self.ts";
 import { isProgramName } from "../common/program_names.ts";
-import { type ChainProgram, isChainProgram } from "./programs.ts";
+import { type ChainProgram, isChainProgram } from "./names.ts";
 
 /** A next step that runs in this process. */
 export interface InProcess {

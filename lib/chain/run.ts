@@ -30,7 +30,7 @@ import {
   startingLimits,
 } from "../sys/launched.ts";
 import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
-import type { ChainProgram } from "./programs.ts";
+import type { ChainProgram } from "./names.ts";
 import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
 import { softValue } from "./softlimit_args.ts";

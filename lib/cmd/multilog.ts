@@ -12,7 +12,7 @@ import { fatal } from "../common/output.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { parseScript } from "../multilog/script.ts";
-import { whenReadable } from "../sys/poll.ts";
+import { whenReadable } from "../sys/read_ready.ts";
 import { readSome } from "../sys/fd.ts";
 import { growPipe } from "../sys/pipesize.ts";
 

@@ -16,7 +16,7 @@ import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { watchChild } from "../sys/reaper.ts";
-import { readFd } from "../sys/stream.ts";
+import { readFd } from "../sys/read_fd.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
 import { decodeStatus, encodeStatus } from "./status.ts";

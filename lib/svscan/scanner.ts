@@ -21,10 +21,10 @@ import {
   Supervisor,
 } from "../supervise/supervisor.ts";
 import { startingEnv } from "../sys/launched.ts";
-import { PipeFeeder } from "../inlog/feeder.ts";
-import { PipeReader } from "../inlog/pipe_reader.ts";
-import { logRunner } from "../inlog/runner.ts";
-import { strays } from "./strays.ts";
+import { PipeFeeder } from "../logger/feeder.ts";
+import { PipeReader } from "../logger/pipe_reader.ts";
+import { logRunner } from "../logger/runner.ts";
+import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { stillRunning } from "../supervise/running.ts";
@@ -379,7 +379,7 @@ export class Scanner {
     const signalled = new Set<number>();
     const termStrays = (): number => {
       if (!opts.strays) return 0;
-      const found = strays(owned());
+      const found = descendants(Deno.pid, owned());
       for (const p of found) {
         if (signalled.has(p)) continue;
         signalled.add(p);
@@ -396,7 +396,7 @@ export class Scanner {
       await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
     }
     for (const sv of mains) if (sv.pid) sv.control("k");
-    if (opts.strays) { for (const p of strays(owned())) signal(p, SIG.KILL); }
+    if (opts.strays) { for (const p of descendants(Deno.pid, owned())) signal(p, SIG.KILL); }
     await waitAll(mains.map((s) => s.done), Date.now() + 1000);
     // loggers last: no writer left but the scanner's own end; close it and let them drain
     for (const sv of logs) sv.control("x");

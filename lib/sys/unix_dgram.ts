@@ -1,7 +1,7 @@
 /**
  * A bound, nonblocking Unix datagram socket (systemd's NOTIFY_SOCKET):
  * socket(2) and bind(2) through FFI. Datagrams are read with read(2) like any
- * fd (lib/sys/stream.ts), one datagram per read.
+ * fd (lib/sys/read_fd.ts), one datagram per read.
  *
  * @module
  */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readWhenReady } from "../sys/poll.ts";
+import { readWhenReady } from "../sys/read_ready.ts";
 import { writeAll } from "../sys/fd.ts";
 import { closedAtStart } from "../sys/launched.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { setNonblock } from "../sys/fd.ts";
-import { readFd } from "../sys/stream.ts";
+import { readFd } from "../sys/read_fd.ts";
 
 /** Bytes read ahead of the logger before reading pauses. */
 const HIGH_WATER = 1 << 20;
