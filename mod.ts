@@ -13,11 +13,18 @@
 
 export { decodeStatus, encodeStatus, type Status, STATUS_SIZE } from "./lib/supervise/status.ts";
 export {
+  type Handover,
+  type InProcessService,
   RESTART_PAUSE_MS,
+  type ServiceRunner,
+  type Stdio,
   SuperviseError,
   Supervisor,
   type SupervisorOptions,
 } from "./lib/supervise/supervisor.ts";
+export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
+export type { WaitStatus } from "./lib/sys/wait.ts";
+export { SysError } from "./lib/common/errors.ts";
 export {
   COMMANDS,
   type ControlFailure,
@@ -36,6 +43,7 @@ export {
   Scanner,
   type ScannerOptions,
   type ServiceEntry,
+  type ShutdownOptions,
 } from "./lib/svscan/scanner.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";

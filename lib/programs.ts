@@ -2,8 +2,12 @@
  * The programs dt answers to: daemontools' seventeen, and dt's own. Each maps
  * to the module that runs it, imported only when chosen.
  *
+ * The names themselves live in the leaf lib/common/program_names.ts; the
+ * tables here must have exactly those keys (checked by the type system).
+ *
  * @module
  */
+import type { DaemontoolsName, OwnName } from "./common/program_names.ts";
 
 /** A program module: `main(args)` returns the exit code. */
 export interface ProgramModule {
@@ -29,7 +33,7 @@ export const DAEMONTOOLS: Record<string, () => Promise<ProgramModule>> = {
   envdir: () => import("./cmd/envdir.ts"),
   softlimit: () => import("./cmd/softlimit.ts"),
   setlock: () => import("./cmd/setlock.ts"),
-};
+} satisfies Record<DaemontoolsName, () => Promise<ProgramModule>>;
 
 /** dt's own subcommands (messages say `dt NAME: …`). */
 export const OWN: Record<string, () => Promise<ProgramModule>> = {
@@ -37,7 +41,7 @@ export const OWN: Record<string, () => Promise<ProgramModule>> = {
   "boot-config": () => import("./cmd/boot-config.ts"),
   init: () => import("./cmd/init.ts"),
   svwait: () => import("./cmd/svwait.ts"),
-};
+} satisfies Record<OwnName, () => Promise<ProgramModule>>;
 
 /** One line of help per program. */
 export const SUMMARY: Record<string, string> = {

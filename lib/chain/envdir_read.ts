@@ -7,11 +7,12 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { close, O, open, readSome } from "../sys/fd.ts";
 import { isErrno, SysError } from "../common/errors.ts";
 import { joinParts } from "../common/output.ts";
 import { envdirValue } from "./envdir_rules.ts";
-import { envChange } from "./env_list.ts";
+import { envChange } from "../common/env_list.ts";
 import type { Failure } from "./parse.ts";
 
 function fail(...parts: unknown[]): Failure {
@@ -44,7 +45,7 @@ function readNonblocking(name: string): Uint8Array | null {
     const buf = new Uint8Array(4096);
     for (;;) {
       const r = readSome(fd, buf);
-      if (r === -4) continue; // EINTR
+      if (r === -ERRNO.EINTR) continue; // EINTR
       if (r < 0) throw new SysError("read", -r, name);
       if (r === 0) break;
       chunks.push(buf.slice(0, r));

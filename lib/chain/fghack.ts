@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { close, pipe, readSome } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { sweep, waitChild } from "../sys/reaper.ts";
@@ -128,7 +129,7 @@ export async function runFghack(
   const buf = new Uint8Array(64);
   for (;;) {
     const n = readSome(r, buf);
-    if (n === -4 || n > 0) continue;
+    if (n === -ERRNO.EINTR || n > 0) continue;
     break;
   }
   close(r);

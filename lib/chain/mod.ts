@@ -1,30 +1,25 @@
 /**
  * The chain-loading programs (setuidgid, envuidgid, envdir, softlimit,
- * setlock, pgrphack, fghack) and the in-process chaining that runs a whole
- * `envdir … setuidgid … softlimit … prog` line in one dt start.
+ * setlock, pgrphack, fghack) as a library: their names and usage lines, the
+ * pure parser of one step (`envdir DIR`, `softlimit -m N`, …), softlimit's
+ * values, envdir's rules and reader, and the environment-list helpers. Running
+ * a chain (exec, in-process dispatch, fghack's descriptors) belongs to the
+ * programs and is not part of it.
+ *
+ * @example Parse one step of a chain
+ * ```ts
+ * import { isFailure, parseStep } from "./mod.ts";
+ *
+ * const step = parseStep("softlimit", ["-m", "50000000", "./server"]);
+ * if (isFailure(step)) throw new Error(step.lines.join("\n"));
+ * console.log(step.child); // ["./server"]
+ * ```
  *
  * @module
  */
-export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./programs.ts";
+export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./names.ts";
 export { type Failure, isFailure, type LimitRequest, parseStep, type Step } from "./parse.ts";
-export {
-  LIMIT_OPTIONS,
-  type LimitValue,
-  parseLimitValue,
-  SOFTLIMIT_GETOPT,
-  softValue,
-} from "./softlimit_args.ts";
+export { LIMIT_OPTIONS, type LimitValue, parseLimitValue } from "./softlimit_args.ts";
 export { type EnvdirValue, envdirValue } from "./envdir_rules.ts";
-export { envChange, envGet, mergeEnv, parseEnviron } from "./env_list.ts";
+export { envChange, envGet, mergeEnv, parseEnviron } from "../common/env_list.ts";
 export { readEnvDir } from "./envdir_read.ts";
-export { nprocVerdict, tasksOf, totalTasks } from "./nproc.ts";
-export { dispatchChain, type InProcess, nextInProcess, selfPaths, whichExec } from "./resolve.ts";
-export { type ChildLimit, fghackLayout, inheritableFds, runFghack } from "./fghack.ts";
-export {
-  applyStep,
-  type ChainState,
-  type PendingLimit,
-  runChain,
-  startingEnv,
-  startingLimits,
-} from "./run.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { getopt } from "../common/args.ts";
-import { type ChainProgram, USAGE } from "./programs.ts";
+import { type ChainProgram, USAGE } from "./names.ts";
 import {
   LIMIT_OPTIONS,
   type LimitValue,

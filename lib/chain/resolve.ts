@@ -12,8 +12,8 @@
  */
 import { candidates } from "../sys/path_search.ts";
 import { selfExecutable } from "../common/self.ts";
-import { DAEMONTOOLS, OWN } from "../programs.ts";
-import { type ChainProgram, isChainProgram } from "./programs.ts";
+import { isProgramName } from "../common/program_names.ts";
+import { type ChainProgram, isChainProgram } from "./names.ts";
 
 /** A next step that runs in this process. */
 export interface InProcess {
@@ -42,7 +42,7 @@ function basename(p: string): string {
 export function dispatchChain(argv: readonly string[]): InProcess | null {
   const name = basename(argv[0] ?? "");
   if (isChainProgram(name)) return { prog: name, args: argv.slice(1) };
-  if (name in DAEMONTOOLS || name in OWN) return null;
+  if (isProgramName(name)) return null;
   if (isChainProgram(argv[1])) return { prog: argv[1], args: argv.slice(2) };
   return null;
 }

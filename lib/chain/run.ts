@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { Exit, SysError } from "../common/errors.ts";
 import { errLine, joinParts } from "../common/output.ts";
 import { LimitFailure, type PreparedExec, prepareExec } from "../sys/exec.ts";
@@ -27,18 +28,18 @@ import {
   type PendingLimit,
   startingEnv,
   startingLimits,
-} from "../common/launched.ts";
+} from "../sys/launched.ts";
 import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
-import type { ChainProgram } from "./programs.ts";
-import { envChange, envGet, mergeEnv } from "./env_list.ts";
+import type { ChainProgram } from "./names.ts";
+import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
 import { softValue } from "./softlimit_args.ts";
 import { nextInProcess, realWhich, selfPaths } from "./resolve.ts";
 import { runFghack } from "./fghack.ts";
 import { nprocVerdict } from "./nproc.ts";
 
-export type { PendingLimit } from "../common/launched.ts";
-export { startingEnv, startingLimits } from "../common/launched.ts";
+export type { PendingLimit } from "../sys/launched.ts";
+export { startingEnv, startingLimits } from "../sys/launched.ts";
 
 /** What the steps applied so far have built. */
 export interface ChainState {
@@ -109,7 +110,11 @@ export function applyStep(state: ChainState, step: Step): Failure | null {
       }
       if (nproc.exceeded) {
         // the kernel refuses the next execve, whatever it runs
-        return fatal(step.prog, `unable to run ${step.child[0]}: `, new SysError("execve", 11));
+        return fatal(
+          step.prog,
+          `unable to run ${step.child[0]}: `,
+          new SysError("execve", ERRNO.EAGAIN),
+        );
       }
       return null;
     }
@@ -146,7 +151,11 @@ export function applyStep(state: ChainState, step: Step): Failure | null {
       }
       if (!got) {
         if (step.silent) return silent;
-        return fatal(step.prog, `unable to lock ${step.file}: `, new SysError("flock", 11));
+        return fatal(
+          step.prog,
+          `unable to lock ${step.file}: `,
+          new SysError("flock", ERRNO.EAGAIN),
+        );
       }
       return null;
     }
@@ -225,8 +234,8 @@ function execChild(state: ChainState, prog: string, argv: string[], pathVar?: st
  * in this process, and execs the final program. Returns only for fghack (the
  * child's exit code); otherwise it execs or throws {@link Exit}.
  *
- * @example
- * ```ts
+ * @example Not run by `deno test --doc`: it replaces the process
+ * ```ts ignore
  * // dt envdir ./env dt setuidgid app dt softlimit -m 50000000 ./server
  * await runChain("envdir", ["./env", "dt", "setuidgid", "app", "dt", "softlimit", "-m", "50000000", "./server"]);
  * ```

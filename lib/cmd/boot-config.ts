@@ -6,7 +6,7 @@
  */
 import { out, usage } from "../common/output.ts";
 import { requireSelfExecutable } from "../common/self.ts";
-import { inittabLine, systemdUnit } from "../own/boot_config.ts";
+import { inittabLine, systemdUnit } from "../install/boot_config.ts";
 
 const PROG = "dt boot-config";
 

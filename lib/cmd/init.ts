@@ -6,11 +6,11 @@
  * @module
  */
 import { errLine, out } from "../common/output.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../common/version.ts";
 import { parseInitArgs } from "../init/args.ts";
 import { rawTail } from "../init/raw_args.ts";
 import { runInit } from "../init/runner.ts";
-import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../init/grace.ts";
+import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";
 
 const SYNOPSIS =

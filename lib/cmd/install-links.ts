@@ -6,7 +6,7 @@
  */
 import { errLine, fatal, out, usage } from "../common/output.ts";
 import { requireSelfExecutable } from "../common/self.ts";
-import { installLinks, removeLinks } from "../own/install_links.ts";
+import { installLinks, removeLinks } from "../install/links.ts";
 
 const PROG = "dt install-links";
 

@@ -7,11 +7,12 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { fatal } from "../common/output.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { parseScript } from "../multilog/script.ts";
-import { whenReadable } from "../sys/poll.ts";
+import { whenReadable } from "../sys/read_ready.ts";
 import { readSome } from "../sys/fd.ts";
 import { growPipe } from "../sys/pipesize.ts";
 
@@ -52,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
       ready = null;
       // after TERM, one byte at a time: nothing past the line's end is taken
       const n = readSome(0, term ? one : buf);
-      if (n === -4 || n === -11) continue;
+      if (n === -ERRNO.EINTR || n === -ERRNO.EAGAIN) continue;
       if (n <= 0) break; // end of input (a read error ends it too, as in multilog)
       await engine.feed(buf.subarray(0, n));
     }

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { closedAtStart } from "../common/launched.ts";
+import { closedAtStart } from "../sys/launched.ts";
 import { setTitle } from "../sys/title.ts";
 
 /** Shifts the non-NUL bytes of `input` into `window` from the right, keeping its first 3. */

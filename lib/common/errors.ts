@@ -17,6 +17,7 @@ export class SysError extends Error {
   /** The path the call was about, if any. */
   readonly path?: string;
 
+  /** The error of `call` (about `path`, if any) failing with `errno`. */
   constructor(call: string, errno: number, path?: string) {
     const code = errnoName(errno);
     super(`${call}${path === undefined ? "" : ` ${path}`}: ${code} (${errorWords(code)})`);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { close, O, setNonblock, tryOpen, writeAll } from "../sys/fd.ts";
 
@@ -34,7 +35,7 @@ export function supervisorRunning(dir: string): boolean | SysError {
     close(fd);
     return true;
   }
-  if (fd === -6) return false; // ENXIO
+  if (fd === -ERRNO.ENXIO) return false; // ENXIO
   return new SysError("open", -fd, path);
 }
 
@@ -51,7 +52,7 @@ export type ControlFailure =
 export function sendControl(dir: string, commands: string): ControlFailure | null {
   const path = `${dir}/supervise/control`;
   const fd = tryOpen(path, O.WRONLY | O.NONBLOCK | O.CLOEXEC);
-  if (fd === -6) return { kind: "not-running" };
+  if (fd === -ERRNO.ENXIO) return { kind: "not-running" };
   if (fd < 0) return { kind: "open", error: new SysError("open", -fd, path) };
   try {
     setNonblock(fd, false);

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { parseGrace } from "./grace.ts";
-import { SIG } from "../sys/signal.ts";
+import { parseGrace } from "../proctree/grace.ts";
+import { parseSignal } from "../proctree/signal_name.ts";
 
 /** What `dt init` was asked to do. */
 export interface InitOptions {
@@ -59,17 +59,6 @@ const FLAGS: Record<string, string> = {
 const LONG_TO_SHORT: Record<string, string> = Object.fromEntries(
   [...Object.entries(VALUED), ...Object.entries(FLAGS)].map(([s, l]) => [l, s]),
 );
-
-/** A signal given as a number (`15`) or a name (`TERM`, `SIGTERM`); null when unknown. */
-export function parseSignal(text: string, allowZero: boolean): number | null {
-  if (/^\d+$/.test(text)) {
-    const n = Number(text);
-    if (n === 0) return allowZero ? 0 : null;
-    return n >= 1 && n <= 31 ? n : null;
-  }
-  const name = text.toUpperCase().replace(/^SIG/, "");
-  return SIG[name] ?? null;
-}
 
 /** Parses `dt init`'s arguments (those after `init`). */
 export function parseInitArgs(args: readonly string[]): ParsedInit {

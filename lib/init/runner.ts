@@ -17,8 +17,8 @@ import { getpgrp, getsid, isatty, tcgetpgrp, tcgetsid, tcsetpgrp } from "../sys/
 import type { WaitStatus } from "../sys/wait.ts";
 import type { InitOptions } from "./args.ts";
 import { exitCode, forwardAs, FORWARDED, JOB_CONTROL, startsEnd } from "./signals.ts";
-import { pgidOf, stateOf } from "./proc_state.ts";
-import { endLeftovers } from "./descendants.ts";
+import { pgidOf, stateOf } from "../proctree/proc_state.ts";
+import { endLeftovers } from "../proctree/descendants.ts";
 import { servicesNotUp } from "./services.ts";
 
 /** Everything `runInit` needs, decided by the command. */

@@ -28,7 +28,7 @@ export function servicesNotUp(scanner: Pick<Scanner, "services" | "dir">): strin
     // one that declares readiness (notification-fd, notify-socket) is waited for until ready
     if (!wantsDown(dir) && !(e.main?.pid)) out.push(e.name);
     else if (!wantsDown(dir) && e.main?.extra.ready === false) out.push(`${e.name} (not ready)`);
-    if (e.pipe !== null && !wantsDown(`${dir}/log`) && !(e.log?.pid)) out.push(`${e.name}/log`);
+    if (e.logged && !wantsDown(`${dir}/log`) && !(e.log?.pid)) out.push(`${e.name}/log`);
   }
   return out;
 }

@@ -8,15 +8,19 @@
  * ```ts
  * import { MultilogEngine, parseScript } from "./mod.ts";
  *
+ * const cwd = Deno.makeTempDirSync(); // a logger's directory: /service/web/log, say
  * const engine = new MultilogEngine(parseScript(["t", "s1000000", "n20", "./main"]), {
- *   cwd: "/service/web/log",
- *   // setuidgid-style loggers: every file step taken with the account's rights
-  account: { uid: 1001, gid: 1001, groups: [1001] },
+ *   cwd,
+ *   // for a setuidgid-style logger, `account: { uid, gid, groups }` takes every
+ *   // file step with the account's rights
  * });
  * await engine.open();
  * await engine.feed(new TextEncoder().encode("started\n"));
  * await engine.rotateNow(); // ALRM
  * await engine.close(); // TERM (after the current line) or end of input
+ * const names = [...Deno.readDirSync(`${cwd}/main`)].map((e) => e.name);
+ * if (!names.some((n) => n.startsWith("@"))) throw new Error("no rotated file");
+ * Deno.removeSync(cwd, { recursive: true });
  * ```
  *
  * @module

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { close, O, tryOpen, writeSome } from "../sys/fd.ts";
 
 /** The event directory of a service's supervise directory. */
@@ -36,7 +37,7 @@ export function broadcast(superviseDir: string, event: string): void {
   for (const name of names) {
     const path = `${dir}/${name}`;
     const fd = tryOpen(path, O.WRONLY | O.NONBLOCK | O.CLOEXEC);
-    if (fd === -6) { // ENXIO: no reader, the waiter is gone
+    if (fd === -ERRNO.ENXIO) { // ENXIO: no reader, the waiter is gone
       try {
         Deno.removeSync(path);
       } catch { /* raced with its owner */ }

@@ -9,7 +9,7 @@
  * @module
  */
 import { close, pipe } from "../sys/fd.ts";
-import { readFd } from "../sys/stream.ts";
+import { readFd } from "../sys/read_fd.ts";
 import { bindDatagram } from "../sys/unix_dgram.ts";
 import type { ServiceFiles } from "./service_files.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { parseSignal } from "../init/args.ts";
+import { parseSignal } from "../proctree/signal_name.ts";
 import { SIG } from "../sys/signal.ts";
 
 /** What a service directory asks for beyond daemontools. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { isErrno, reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
 import { close, O, open } from "../sys/fd.ts";
@@ -13,9 +14,9 @@ import { mkfifo } from "../sys/fifo.ts";
 import { lockFile } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
-import { startingEnv } from "../common/launched.ts";
+import { startingEnv } from "../sys/launched.ts";
 import { watchChild } from "../sys/reaper.ts";
-import { readFd } from "../sys/stream.ts";
+import { readFd } from "../sys/read_fd.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
 import { decodeStatus, encodeStatus } from "./status.ts";
@@ -72,10 +73,15 @@ export interface Handover {
   readonly pid: number;
   /** The in-process service, if that is what runs. */
   readonly inProcess: InProcessService | null;
+  /** When the service last changed state (the status file's timestamp). */
   readonly when: Tai64n;
+  /** Paused by `svc -p`. */
   readonly paused: boolean;
+  /** daemontools' flagwant: false after `svc -o` (run once, no restart). */
   readonly want: boolean;
+  /** daemontools' flagwantup: true after `svc -u`, false after `svc -d`. */
   readonly wantUp: boolean;
+  /** `svc -x` was given: exit once the service is down. */
   readonly exit: boolean;
   /** performance.now() of the last start (the one-second pause goes on). */
   readonly lastStart: number;
@@ -98,6 +104,7 @@ export type ServiceRunner = (end: (s: WaitStatus) => void) => InProcessService |
 
 /** Thrown by {@link Supervisor.start} for what daemontools' supervise dies of (exit 111). */
 export class SuperviseError extends Error {
+  /** An error with daemontools' message (`unable to …: reason`) and what caused it. */
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "SuperviseError";
@@ -141,8 +148,8 @@ const CONTROL_SIGNALS: Record<string, number> = {
 /**
  * A supervisor for one service directory.
  *
- * @example
- * ```ts
+ * @example Supervise a live service (not run by `deno test --doc`: it waits for `svc -x`)
+ * ```ts ignore
  * const sv = new Supervisor("/service/web");
  * sv.start();          // lock, FIFOs, status, ./run
  * await sv.done;       // after `svc -x` and the service is down
@@ -191,6 +198,7 @@ export class Supervisor {
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
   readonly done: Promise<void>;
 
+  /** A supervisor for service directory `dir`; nothing happens until {@link Supervisor.start}. */
   constructor(dir: string, opts: SupervisorOptions = {}) {
     this.dir = dir;
     this.#opts = opts;
@@ -284,7 +292,7 @@ export class Supervisor {
     const dir = this.dir;
     try {
       const st = Deno.statSync(dir);
-      if (!st.isDirectory) throw new SysError("chdir", 20, dir);
+      if (!st.isDirectory) throw new SysError("chdir", ERRNO.ENOTDIR, dir);
       this.#ino = `${st.dev}:${st.ino}`;
     } catch (e) {
       throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`, e);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { statFields } from "../init/descendants.ts";
+import { statFields } from "../proctree/descendants.ts";
 import { reapAll, reapingAll } from "../sys/reaper.ts";
 import { setSubreaper } from "../sys/proc.ts";
 import { kill, SIG } from "../sys/signal.ts";

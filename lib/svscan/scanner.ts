@@ -20,12 +20,12 @@ import {
   SuperviseError,
   Supervisor,
 } from "../supervise/supervisor.ts";
-import { startingEnv } from "../common/launched.ts";
-import { PipeFeeder } from "../inlog/feeder.ts";
-import { PipeReader } from "../inlog/pipe_reader.ts";
+import { startingEnv } from "../sys/launched.ts";
+import { PipeFeeder } from "../logger/feeder.ts";
+import { PipeReader } from "../logger/pipe_reader.ts";
 import { preparePeek } from "../sys/pipe_peek.ts";
-import { logRunner } from "../inlog/runner.ts";
-import { strays } from "./strays.ts";
+import { logRunner } from "../logger/runner.ts";
+import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { stillRunning } from "../supervise/running.ts";
@@ -53,15 +53,32 @@ export interface ScannerOptions {
   env?: readonly (string | Uint8Array)[];
 }
 
-/** One service as the scanner knows it. */
+/**
+ * One service as the scanner shows it: a read-only view, without the
+ * descriptors and pipe readers the scanner keeps for it.
+ */
 export interface ServiceEntry {
   /** Name in the scan directory (relative path used in messages). */
-  name: string;
+  readonly name: string;
   /** Device and inode: a renamed directory is still the same service. */
-  key: string;
+  readonly key: string;
   /** Supervisor of `name`, null while it is not running. */
-  main: Supervisor | null;
+  readonly main: Supervisor | null;
   /** Supervisor of `name/log`, null while it is not running (or there is no log). */
+  readonly log: Supervisor | null;
+  /** True when the service has a logger and the scanner holds the log pipe between them. */
+  readonly logged: boolean;
+  /** True while the logger runs inside the scanner (or is fed what the scanner read ahead). */
+  readonly loggerInProcess: boolean;
+  /** Seen at the last scan. */
+  readonly active: boolean;
+}
+
+/** One service as the scanner knows it (its own record, never handed out). */
+interface Entry {
+  name: string;
+  key: string;
+  main: Supervisor | null;
   log: Supervisor | null;
   /** The log pipe `[read, write]` held by the scanner, or null. */
   pipe: [number, number] | null;
@@ -78,9 +95,12 @@ export interface ServiceEntry {
  *
  * @example
  * ```ts
- * const sc = new Scanner("/service");
+ * const dir = Deno.makeTempDirSync(); // a scan directory: /service, say
+ * const sc = new Scanner(dir);
  * sc.start();                 // scan now and every 5 seconds
+ * console.log(sc.services);   // [] (read-only views, one per service)
  * await sc.shutdown(8000);    // svc -dx everything, loggers last
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export class Scanner {
@@ -89,7 +109,7 @@ export class Scanner {
   readonly #log: (line: string) => void;
   readonly #interval: number;
   readonly #env: readonly (string | Uint8Array)[];
-  readonly #services = new Map<string, ServiceEntry>();
+  readonly #services = new Map<string, Entry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #watch: ScanWatch | null = null;
   #stopping = false;
@@ -100,6 +120,7 @@ export class Scanner {
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
 
+  /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
     this.#log = opts.log ?? errLine;
@@ -109,9 +130,19 @@ export class Scanner {
     this.#keeper = new PipeKeeper(this.#log);
   }
 
-  /** The services known now. */
-  get services(): ServiceEntry[] {
-    return [...this.#services.values()];
+  /** The services known now (a snapshot: read-only views, taken at each call). */
+  get services(): readonly ServiceEntry[] {
+    return [...this.#services.values()].map((e) =>
+      Object.freeze({
+        name: e.name,
+        key: e.key,
+        main: e.main,
+        log: e.log,
+        logged: e.pipe !== null,
+        loggerInProcess: e.reader !== null,
+        active: e.active,
+      })
+    );
   }
 
   /** Scans now, then at each change inotify reports and every interval. The timer keeps the process alive. */
@@ -254,7 +285,7 @@ export class Scanner {
   }
 
   /** What an in-process logger reads: the pipe's reader, with what a feeder still held first. */
-  #inProcessInput(e: ServiceEntry): PipeReader | null {
+  #inProcessInput(e: Entry): PipeReader | null {
     if (e.pipe === null) return null;
     e.reader ??= new PipeReader(e.pipe[0], (err) => this.#loggerFault(e, err));
     if (e.feeder !== null) {
@@ -271,7 +302,7 @@ export class Scanner {
    * then the pipe, so the handoff neither blocks nor reorders. Throws (no
    * start now, retried) when a feeder is needed and cannot be made.
    */
-  #processInput(e: ServiceEntry): void {
+  #processInput(e: Entry): void {
     const r = e.reader;
     if (r === null) return;
     if (e.feeder !== null && !(r.idle && e.feeder.empty)) {
@@ -292,7 +323,7 @@ export class Scanner {
   }
 
   /** A logger's input failed (a sink threw): reported, and the logger restarted as a crashed one would be. */
-  #loggerFault(e: ServiceEntry, err: unknown): void {
+  #loggerFault(e: Entry, err: unknown): void {
     this.#log(
       `svscan: warning: ${this.#path(e.name)}/log: internal error: ${
         reason(err)
@@ -345,7 +376,7 @@ export class Scanner {
     this.#watch?.close();
     this.#watch = null;
     const deadline = Date.now() + graceMs;
-    const entries = this.services;
+    const entries = [...this.#services.values()];
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
     const logs = entries.flatMap((e) => e.log ? [e.log] : []);
     const keep = new Set([...(opts.keep ?? []), this.#keeper.pid]);
@@ -357,7 +388,7 @@ export class Scanner {
     const signalled = new Set<number>();
     const termStrays = (): number => {
       if (!opts.strays) return 0;
-      const found = strays(owned());
+      const found = descendants(Deno.pid, owned());
       for (const p of found) {
         if (signalled.has(p)) continue;
         signalled.add(p);
@@ -374,7 +405,7 @@ export class Scanner {
       await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
     }
     for (const sv of mains) if (sv.pid) sv.control("k");
-    if (opts.strays) { for (const p of strays(owned())) signal(p, SIG.KILL); }
+    if (opts.strays) { for (const p of descendants(Deno.pid, owned())) signal(p, SIG.KILL); }
     await waitAll(mains.map((s) => s.done), Date.now() + 1000);
     // loggers last: no writer left but the scanner's own end; close it and let them drain
     for (const sv of logs) sv.control("x");

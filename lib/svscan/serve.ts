@@ -20,8 +20,8 @@
  *
  * @module
  */
-import { graceFromEnv } from "../init/grace.ts";
-import { endLeftovers } from "../init/descendants.ts";
+import { graceFromEnv } from "../proctree/grace.ts";
+import { endLeftovers } from "../proctree/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
 import { hostSupervisors } from "./contain.ts";
 import { Scanner } from "./scanner.ts";

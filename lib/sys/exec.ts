@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { cstr, cstrArray, errnoReader, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
@@ -76,13 +77,13 @@ export function prepareExec(
           throw new LimitFailure(bad.index, bad.errno);
         }
       }
-      let err = 2;
+      let err = ERRNO.ENOENT;
       for (let i = 0; i < paths.length; i++) {
         execve(paths[i], av, ev);
         const e2 = readErrno();
-        if (e2 !== 2 || err === 2) err = e2;
+        if (e2 !== ERRNO.ENOENT || err === ERRNO.ENOENT) err = e2;
         // pathexec_run goes on past ENOENT, EACCES, EPERM and EISDIR only
-        if (e2 !== 2 && e2 !== 13 && e2 !== 1 && e2 !== 21) break;
+        if (![ERRNO.ENOENT, ERRNO.EACCES, ERRNO.EPERM, ERRNO.EISDIR].includes(e2)) break;
       }
       limits?.restore();
       void a.keep, e.keep;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { check, cstr, errno, lazyLibc } from "./libc.ts";
 
@@ -86,7 +87,7 @@ export function writeAll(fd: number, buf: Uint8Array<ArrayBuffer>): void {
   while (off < buf.length) {
     const r = writeSome(fd, buf.subarray(off) as Uint8Array<ArrayBuffer>);
     if (r < 0) {
-      if (r === -4) continue; // EINTR
+      if (r === -ERRNO.EINTR) continue; // EINTR
       throw new SysError("write", -r);
     }
     off += r;

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { lazyLibc } from "./libc.ts";
 
@@ -58,21 +59,23 @@ function address(buf: Uint32Array<ArrayBuffer>): bigint {
 /** setfsuid/setfsgid report the previous id and never fail visibly: asking with -1 reads it. */
 function setFsId(nr: bigint, id: number): void {
   call(nr, BigInt(id));
-  if (call(nr, -1n) !== id) throw new SysError(nr === NR.setfsuid ? "setfsuid" : "setfsgid", 1);
+  if (call(nr, -1n) !== id) {
+    throw new SysError(nr === NR.setfsuid ? "setfsuid" : "setfsgid", ERRNO.EPERM);
+  }
 }
 
 function getGroups(): Uint32Array<ArrayBuffer> {
   const n = call(NR.getgroups);
   const list = new Uint32Array(Math.max(0, Math.min(n, GROUPS_MAX)));
   if (list.length && call(NR.getgroups, BigInt(list.length), address(list)) !== list.length) {
-    throw new SysError("getgroups", 22);
+    throw new SysError("getgroups", ERRNO.EINVAL);
   }
   return list;
 }
 
 function setGroups(list: Uint32Array<ArrayBuffer>): void {
   if (call(NR.setgroups, BigInt(list.length), address(list)) !== 0) {
-    throw new SysError("setgroups", 1);
+    throw new SysError("setgroups", ERRNO.EPERM);
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { check, lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
@@ -27,7 +28,7 @@ export function fsync(fd: number, path?: string): void {
     try {
       check("fsync", -1, path);
     } catch (e) {
-      if ((e as { errno?: number }).errno === 4) continue; // EINTR
+      if ((e as { errno?: number }).errno === ERRNO.EINTR) continue;
       throw e;
     }
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { errno, lazyLibc } from "./libc.ts";
 import { close, O, open } from "./fd.ts";
@@ -20,8 +21,8 @@ export function flock(fd: number, op: number, path?: string): boolean {
   for (;;) {
     if (lib().flock(fd, op) === 0) return true;
     const e = errno();
-    if (e === 4) continue; // EINTR
-    if (e === 11 && (op & LOCK.NB)) return false;
+    if (e === ERRNO.EINTR) continue;
+    if (e === ERRNO.EAGAIN && (op & LOCK.NB)) return false;
     throw new SysError("flock", e, path);
   }
 }
@@ -36,7 +37,7 @@ export function lockFile(path: string, opts: { wait?: boolean; cloexec?: boolean
   const fd = open(path, flags, 0o600);
   try {
     if (!flock(fd, LOCK.EX | (opts.wait ? 0 : LOCK.NB), path)) {
-      throw new SysError("flock", 11, path);
+      throw new SysError("flock", ERRNO.EAGAIN, path);
     }
   } catch (e) {
     close(fd);

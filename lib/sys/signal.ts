@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { errno, lazyLibc } from "./libc.ts";
 
@@ -59,7 +60,7 @@ const lib = lazyLibc({
 export function kill(pid: number, sig: number): boolean {
   if (lib().kill(pid, sig) === 0) return true;
   const e = errno();
-  if (e === 3) return false;
+  if (e === ERRNO.ESRCH) return false;
   throw new SysError("kill", e, String(pid));
 }
 

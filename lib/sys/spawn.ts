@@ -14,13 +14,14 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { cstr, cstrArray, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
 import { getEnv } from "./env.ts";
 import { installReaper } from "./reaper.ts";
 import { type Limit, type PreparedLimits, prepareLimits, RLIMIT } from "./rlimit.ts";
-import { startingEnv, startingLimits } from "../common/launched.ts";
+import { startingEnv, startingLimits } from "./launched.ts";
 
 const lib = lazyLibc({
   posix_spawn: {
@@ -121,13 +122,13 @@ export function spawn(opts: SpawnOptions): number {
   const env = opts.env ?? startingEnv();
   const limits = childLimits(opts.limits ?? (defaultLimits ??= startingLimits()));
   const paths = candidates(opts.path, getEnv(env, "PATH"));
-  let err = 2;
+  let err = ERRNO.ENOENT;
   for (const p of paths) {
     const r = spawnAt(p, opts, env, limits);
     if (typeof r === "number") {
       // like execvp: remember an error other than "not found", keep looking
-      if (r !== 2 || err === 2) err = r;
-      if (r === 2 || r === 13 || r === 20) continue;
+      if (r !== ERRNO.ENOENT || err === ERRNO.ENOENT) err = r;
+      if (r === ERRNO.ENOENT || r === ERRNO.EACCES || r === ERRNO.ENOTDIR) continue;
       break;
     }
     return r.pid;

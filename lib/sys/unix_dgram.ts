@@ -1,10 +1,11 @@
 /**
  * A bound, nonblocking Unix datagram socket (systemd's NOTIFY_SOCKET):
  * socket(2) and bind(2) through FFI. Datagrams are read with read(2) like any
- * fd (lib/sys/stream.ts), one datagram per read.
+ * fd (lib/sys/read_fd.ts), one datagram per read.
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { errno, lazyLibc } from "./libc.ts";
 import { close } from "./fd.ts";
@@ -21,7 +22,7 @@ const SOCKADDR_UN = 110;
 /** Binds a new datagram socket at `path` (removed first if it exists); returns its fd. */
 export function bindDatagram(path: string): number {
   const name = new TextEncoder().encode(path);
-  if (name.length >= SOCKADDR_UN - 2) throw new SysError("bind", 36, path); // ENAMETOOLONG
+  if (name.length >= SOCKADDR_UN - 2) throw new SysError("bind", ERRNO.ENAMETOOLONG, path);
   try {
     Deno.removeSync(path);
   } catch { /* not there */ }

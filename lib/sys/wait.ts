@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { errno, lazyLibc } from "./libc.ts";
 
@@ -45,8 +46,8 @@ export function waitNoHang(pid: number): WaitStatus | null | "none" {
     if (r > 0) return decodeStatus(r, st[0]);
     if (r === 0) return null;
     const e = errno();
-    if (e === 4) continue;
-    if (e === 10) return "none";
+    if (e === ERRNO.EINTR) continue;
+    if (e === ERRNO.ECHILD) return "none";
     throw new SysError("waitpid", e, String(pid));
   }
 }

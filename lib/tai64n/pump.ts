@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { readWhenReady } from "../sys/poll.ts";
+import { readWhenReady } from "../sys/read_ready.ts";
 import { writeAll } from "../sys/fd.ts";
-import { closedAtStart } from "../common/launched.ts";
+import { closedAtStart } from "../sys/launched.ts";
 
 /** A byte-stream transform: chunks in, bytes out, and whatever is left at the end. */
 export interface ByteFilter {

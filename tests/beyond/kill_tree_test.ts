@@ -1,5 +1,5 @@
 import { assertEquals } from "../helpers/assert.ts";
-import { dt, waitFor, withSandbox } from "../helpers/mod.ts";
+import { dt, need, waitFor, withSandbox } from "../helpers/mod.ts";
 import { lines, readStatus } from "../supervise/_service.ts";
 import { alive } from "../../lib/sys/signal.ts";
 import { svscan } from "../svscan/_svscan.ts";
@@ -39,13 +39,6 @@ Deno.test("kill-tree: svc -k ends the workers too; leftovers of an exit get TERM
 });
 
 const NGINX = "/usr/sbin/nginx";
-const haveNginx = (() => {
-  try {
-    return Deno.statSync(NGINX).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 async function serving(port: number): Promise<boolean> {
   try {
@@ -73,8 +66,8 @@ function kids(pid: number): number[] {
 Deno.test({
   name:
     "kill-tree: nginx master and workers, svc -k → a new master serving within 3 s, none of the old tree left",
-  ignore: !haveNginx,
   fn: async () => {
+    need(NGINX, "nginx");
     await withSandbox(async (sb) => {
       const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const port = (l.addr as Deno.NetAddr).port;

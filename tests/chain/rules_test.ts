@@ -1,17 +1,17 @@
 import { assertEquals } from "../helpers/assert.ts";
 import {
-  dispatchChain,
   envChange,
   envdirValue,
   envGet,
-  fghackLayout,
   mergeEnv,
   parseEnviron,
   parseLimitValue,
   parseStep,
-  softValue,
   USAGE,
 } from "../../lib/chain/mod.ts";
+import { dispatchChain } from "../../lib/chain/resolve.ts";
+import { fghackLayout } from "../../lib/chain/fghack.ts";
+import { softValue } from "../../lib/chain/softlimit_args.ts";
 import { RLIMIT } from "../../lib/sys/rlimit.ts";
 
 const enc = new TextEncoder();

@@ -44,3 +44,20 @@ export async function assertRejects(fn: () => unknown, msg?: string): Promise<un
   }
   throw new nodeAssert.AssertionError({ message: msg ?? "expected a throw" });
 }
+
+/** `fn` throws an instance of `cls` (whose message includes `includes`); returns the error. */
+export function assertThrows<E extends Error>(
+  fn: () => unknown,
+  // deno-lint-ignore no-explicit-any
+  cls: new (...args: any[]) => E,
+  includes?: string,
+): E {
+  try {
+    fn();
+  } catch (e) {
+    nodeAssert.ok(e instanceof cls, `expected ${cls.name}, got ${e}`);
+    if (includes !== undefined) assertStringIncludes(e.message, includes);
+    return e;
+  }
+  throw new nodeAssert.AssertionError({ message: `expected ${cls.name} to be thrown` });
+}

@@ -5,6 +5,9 @@
  * @module
  */
 import { join } from "node:path";
+import { MissingTool, needKnown } from "./need.ts";
+
+export { MissingTool, need, needKnown, PACKAGES } from "./need.ts";
 
 /** Project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -43,6 +46,7 @@ export function dt(args: string[], opts: RunOpts = {}): Promise<Result> {
 
 /** Runs any program to completion, with optional stdin. */
 export async function run(cmd: string, args: string[], opts: RunOpts = {}): Promise<Result> {
+  needKnown(cmd, opts.env?.PATH);
   let c = cmd, a = args;
   if (opts.argv0 !== undefined) {
     c = "bash";
@@ -97,6 +101,24 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Checks for `ms` that `fn` stays true (polling every 25 ms), failing at once,
+ * naming `what`, when it is not: for "nothing happens meanwhile", a bounded
+ * wait that stops as soon as something did.
+ */
+export async function holds(
+  what: string,
+  fn: () => boolean | Promise<boolean>,
+  ms: number,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (!(await fn())) throw new Error(`no longer true: ${what}`);
+    if (Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, Math.min(25, Math.max(0, deadline - Date.now()))));
+  }
+}
+
 /** A long-running process started by a test. */
 export interface Proc {
   pid: number;
@@ -105,7 +127,13 @@ export interface Proc {
   kill(sig?: Deno.Signal): void;
   /** stderr collected so far (when piped). */
   stderr(): string;
+  /** stdout collected so far (when piped). */
   stdout(): string;
+  /**
+   * Resolves when stdout and stderr have been read to their end (at once when
+   * not piped), or after `ms` when something else still holds them open.
+   */
+  drained(ms?: number): Promise<void>;
 }
 
 /** A temporary directory and everything started in it, cleaned up by `close()`. */
@@ -140,6 +168,7 @@ export class Sandbox {
 
   /** Starts a long-running command; it is killed (and waited for) at close(). */
   start(cmd: string, args: string[], opts: RunOpts & { stdio?: "piped" | "null" } = {}): Proc {
+    needKnown(cmd, opts.env?.PATH);
     let c = cmd, a = args;
     if (opts.argv0 !== undefined) {
       c = "bash";
@@ -155,13 +184,16 @@ export class Sandbox {
       stderr: piped ? "piped" : "null",
     }).spawn();
     let err = "", outp = "";
+    let readers: Promise<unknown> = Promise.resolve();
     if (piped) {
-      (async () => {
-        for await (const b of child.stderr) err += dec.decode(b);
-      })().catch(() => {});
-      (async () => {
-        for await (const b of child.stdout) outp += dec.decode(b);
-      })().catch(() => {});
+      readers = Promise.all([
+        (async () => {
+          for await (const b of child.stderr) err += dec.decode(b);
+        })().catch(() => {}),
+        (async () => {
+          for await (const b of child.stdout) outp += dec.decode(b);
+        })().catch(() => {}),
+      ]);
     }
     const p: Proc = {
       pid: child.pid,
@@ -173,6 +205,11 @@ export class Sandbox {
       },
       stderr: () => err,
       stdout: () => outp,
+      drained: async (ms = 1000) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([readers, new Promise((r) => timer = setTimeout(r, ms))]);
+        clearTimeout(timer);
+      },
     };
     this.#procs.push(p);
     return p;
@@ -280,6 +317,13 @@ export function isReference(path: string): boolean {
 
 /** True when daemontools' own binaries are installed at {@link REF} (they are in CI). */
 export const HAVE_DAEMONTOOLS = isReference(`${REF}/supervise`) && isReference(`${REF}/svc`);
+
+/** Fails the test in one line unless daemontools' own binaries are at {@link REF}. */
+export function needDaemontools(): void {
+  if (!HAVE_DAEMONTOOLS) {
+    throw new MissingTool(`${REF}/supervise (daemontools' own)`, "daemontools");
+  }
+}
 
 /** A bin dir in the sandbox with every program name linked to the launcher; prepend to PATH. */
 export function linkPrograms(sb: Sandbox, names: string[]): string {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CLI, type Proc, type Sandbox, waitFor } from "../helpers/mod.ts";
+import { CLI, need, type Proc, type Sandbox, waitFor } from "../helpers/mod.ts";
 
 /** Which init. */
 export type Impl = "dt" | "tini" | "dumb-init";
@@ -22,8 +22,9 @@ export function initCommand(impl: Impl, mode: Mode, opts: string[], prog: string
   let cmd: string[];
   if (impl === "dt") {
     cmd = [Deno.execPath(), "run", "-A", "--quiet", "--no-config", CLI, "init", ...opts];
-  } else if (impl === "tini") cmd = ["/usr/bin/tini", ...(mode === "sub" ? ["-s"] : []), ...opts];
-  else cmd = ["/usr/bin/dumb-init", ...opts];
+  } else if (impl === "tini") {
+    cmd = [need("/usr/bin/tini", "tini"), ...(mode === "sub" ? ["-s"] : []), ...opts];
+  } else cmd = [need("/usr/bin/dumb-init", "dumb-init"), ...opts];
   cmd.push("--", ...prog);
   // --kill-child: when the test kills unshare, the namespace's PID 1 and everything in it go too
   return mode === "pid1"
@@ -69,8 +70,7 @@ export async function runInit(
 ): Promise<{ code: number; stderr: string; stdout: string }> {
   const r = await startInit(sb, impl, mode, opts, prog, env, false);
   const st = await r.proc.status;
-  // let the output readers finish
-  await new Promise((res) => setTimeout(res, 20));
+  await r.proc.drained();
   return { code: st.code, stderr: r.proc.stderr(), stdout: r.proc.stdout() };
 }
 

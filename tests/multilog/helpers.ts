@@ -5,7 +5,7 @@
  * @module
  */
 import { deepStrictEqual } from "node:assert/strict";
-import { CLI, type Proc, type Sandbox } from "../helpers/mod.ts";
+import { CLI, needKnown, type Proc, type Sandbox } from "../helpers/mod.ts";
 import { mkfifo } from "../../lib/sys/fifo.ts";
 import { close as closeFd, O, open as openFd, readSome } from "../../lib/sys/fd.ts";
 
@@ -45,6 +45,7 @@ export async function runFromFile(
   input: string,
   env?: Record<string, string>,
 ): Promise<Ran> {
+  for (const a of argv) if (a.startsWith("/usr/bin/")) needKnown(a);
   const r = await new Deno.Command("bash", {
     args: ["-c", 'in=$1; shift; exec "$@" < "$in"', "bash", input, ...argv],
     cwd,

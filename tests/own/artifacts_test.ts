@@ -41,12 +41,25 @@ Deno.test("bundle: dist/dt.js and the dist/dt launcher run a live service", asyn
   await checkExecutable(`${ROOT}/dist/dt`, { DT_DENO: Deno.execPath() });
 });
 
+/** A copy of the source tree (no dist/, tests/, .git) in a temporary dir, for builds that write dist/. */
+async function sourceCopy(): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: "dt-src-" });
+  const skip = new Set(["dist", "node_modules", ".git", "tests"]);
+  const parts = [...Deno.readDirSync(ROOT)].map((e) => e.name).filter((n) => !skip.has(n));
+  const cp = await run("cp", ["-a", ...parts.map((n) => `${ROOT}/${n}`), dir]);
+  assertEquals(cp.code, 0, cp.stderr);
+  return dir;
+}
+
 Deno.test("npm: the packed tarball installs a working dt with only Node and npm", async () => {
-  const p = await run(Deno.execPath(), ["run", "-A", `${ROOT}/scripts/npm_pack.ts`]);
-  assertEquals(p.code, 0, p.stderr);
-  const tgz = p.stdout.trim().split("\n").pop()!;
+  // built in a copy: the test leaves the source tree's dist/ alone
+  const src = await sourceCopy();
   const prefix = Deno.makeTempDirSync({ prefix: "dt-npm-" });
   try {
+    const p = await run(Deno.execPath(), ["run", "-A", `${src}/scripts/npm_pack.ts`]);
+    assertEquals(p.code, 0, p.stderr);
+    const tgz = p.stdout.trim().split("\n").pop()!;
+    assertEquals(tgz.startsWith(`${src}/dist/`), true, tgz);
     const i = await run("npm", [
       "install",
       "-g",
@@ -62,5 +75,6 @@ Deno.test("npm: the packed tarball installs a working dt with only Node and npm"
     assertEquals(v.stdout, "dt 0.1.0\n");
   } finally {
     Deno.removeSync(prefix, { recursive: true });
+    Deno.removeSync(src, { recursive: true });
   }
 });

@@ -6,7 +6,7 @@
  * as daemontools' own programs, each run alone in a PID namespace.
  */
 import { assertEquals } from "../helpers/assert.ts";
-import { HAVE_DAEMONTOOLS, LAUNCHER, REF, run, withSandbox } from "../helpers/mod.ts";
+import { LAUNCHER, needDaemontools, REF, run, withSandbox } from "../helpers/mod.ts";
 
 /** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm, ask the tools. */
 const PROBE = `
@@ -48,8 +48,8 @@ const CASES: [string, string[]][] = [
 for (const [name, args] of CASES) {
   Deno.test({
     name: `names: ${name} as daemontools' ${name} is found`,
-    ignore: !HAVE_DAEMONTOOLS,
     fn: async () => {
+      needDaemontools();
       await withSandbox(async (sb) => {
         sb.service("svc", "exec sleep 1000");
         const want = await names(name, [

@@ -6,8 +6,8 @@
  */
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import {
-  HAVE_DAEMONTOOLS,
   LAUNCHER,
+  needDaemontools,
   processesUnder,
   REF,
   waitFor,
@@ -27,8 +27,8 @@ function entries(raw: Uint8Array): string[] {
 
 Deno.test({
   name: "environment: a service's environment and limits are the same under both svscans",
-  ignore: !HAVE_DAEMONTOOLS,
   fn: async () => {
+    needDaemontools();
     const seen: Record<string, { env: string[]; limits: string }> = {};
     for (const [label, svscan] of [["daemontools", `${REF}/svscan`], ["dt", LAUNCHER]]) {
       await withSandbox(async (sb) => {

@@ -198,10 +198,14 @@ Deno.test("supervise: service dir removed while supervised: warnings, no spin, s
           `supervise: warning: unable to open ${dir}/supervise/status.new: file does not exist`,
         ),
     );
-    await waitFor(
-      "retry",
-      () => sv.stderr().includes(`unable to start ${dir}/run: file does not exist`),
-    );
+    const retries = () =>
+      sv.stderr().split(`unable to start ${dir}/run: file does not exist`).length - 1;
+    await waitFor("retry", () => retries() > 0);
+    // no spin: attempts come one supervise pause (1 s) apart, not at once
+    const t1 = Date.now(), seen = retries();
+    await waitFor("two more retries", () => retries() >= seen + 2, 10000);
+    const gap = Date.now() - t1;
+    assert(gap >= 1000, `two more attempts within ${gap} ms: supervise spins`);
     assertEquals(lines(sb, "starts").length, 1);
     assertEquals(procState(sv.pid) !== null, true);
   });

@@ -119,7 +119,10 @@ Deno.test("svscan: kill -9 of the scanner, a new scanner adopts every service, l
 
     // meanwhile every service goes on, writing into pipes the keeper holds
     const before = proc.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(
+      "the process loggers go on logging",
+      () => proc.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > before[i]),
+    );
     for (const [d, pid] of pids) assert(Deno.statSync(`/proc/${pid}`), `${d} survived`);
 
     const second = svscan(sb, [sb.dir], env);

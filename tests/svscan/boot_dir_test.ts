@@ -6,7 +6,7 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { defaultDir } from "../../lib/cmd/svscanboot.ts";
-import { HAVE_DAEMONTOOLS, LAUNCHER, REF, run, withSandbox } from "../helpers/mod.ts";
+import { LAUNCHER, needDaemontools, REF, run, withSandbox } from "../helpers/mod.ts";
 
 Deno.test("svscanboot: the default directory is /service, else /etc/service", () => {
   assertEquals(defaultDir((p) => p === "/service" || p === "/etc/service"), "/service");
@@ -31,7 +31,7 @@ kill -TERM $p
 
 Deno.test({
   name: "svscanboot: with /etc/service and no /service it starts the services, as Debian's",
-  ignore: !HAVE_DAEMONTOOLS || (() => {
+  ignore: (() => {
     try {
       Deno.statSync("/service");
       return true; // this test needs a machine without /service
@@ -40,6 +40,7 @@ Deno.test({
     }
   })(),
   fn: async () => {
+    needDaemontools();
     const seen: string[] = [];
     for (const boot of [[`${REF}/svscanboot`], [LAUNCHER, "svscanboot"]]) {
       await withSandbox(async (sb) => {

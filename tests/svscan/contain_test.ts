@@ -12,7 +12,7 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { Scanner } from "../../mod.ts";
-import { PipeReader } from "../../lib/inlog/pipe_reader.ts";
+import { PipeReader } from "../../lib/logger/pipe_reader.ts";
 import { close, pipe, writeAll } from "../../lib/sys/fd.ts";
 import { up } from "./_svscan.ts";
 

@@ -3,7 +3,7 @@
  * service, broken services, removal, rescan on ALRM, orderly TERM.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
-import { dt, HAVE_DAEMONTOOLS, run, waitFor, withSandbox } from "../helpers/mod.ts";
+import { dt, HAVE_DAEMONTOOLS, holds, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { lockFile } from "../../lib/sys/lock.ts";
 import { close } from "../../lib/sys/fd.ts";
@@ -91,7 +91,7 @@ Deno.test("svscan: a removed service keeps running and is forgotten once its sup
     Deno.renameSync(sb.path("service/gone"), sb.path("removed/gone"));
     const moved = sb.path("removed/gone");
     signal(p.pid, "SIGALRM");
-    await new Promise((r) => setTimeout(r, 300));
+    await holds("the moved service keeps its process", () => readStatus(moved)?.pid === pid, 300);
     // still supervised where it now lives, same process
     assertEquals((await dt(["svok", moved])).code, 0);
     assertEquals(readStatus(moved)?.pid, pid);
@@ -99,7 +99,7 @@ Deno.test("svscan: a removed service keeps running and is forgotten once its sup
     await waitFor("supervisor gone", async () => (await dt(["svok", moved])).code !== 0);
     assertEquals(readStatus(moved)?.pid, 0);
     signal(p.pid, "SIGALRM");
-    await new Promise((r) => setTimeout(r, 500));
+    await holds("not started again", () => readStatus(moved)?.pid === 0, 500);
     assertEquals((await dt(["svok", moved])).code, 100, "not started again");
     assertEquals(readStatus(moved)?.pid, 0);
     signal(p.pid, "SIGTERM");

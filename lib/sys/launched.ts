@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { parseEnviron } from "../chain/env_list.ts";
-import { currentEnv } from "../sys/env.ts";
-import { getrlimit, type Limit, RLIM_INFINITY, RLIMIT } from "../sys/rlimit.ts";
+import { parseEnviron } from "../common/env_list.ts";
+import { currentEnv } from "./env.ts";
+import { getrlimit, type Limit, RLIM_INFINITY, RLIMIT } from "./rlimit.ts";
 
 /** A soft limit to set for a program dt starts, with who asked for it. */
 export interface PendingLimit {

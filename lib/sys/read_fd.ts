@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { readSome, setNonblock } from "./fd.ts";
 import { watchReadable } from "./poller.ts";
 
@@ -30,7 +31,7 @@ export function readFd(
         onData(buf.slice(0, n));
         continue;
       }
-      if (n === -11 || n === -4) return; // EAGAIN: all read; EINTR: poll again
+      if (n === -ERRNO.EAGAIN || n === -ERRNO.EINTR) return; // EAGAIN: all read; EINTR: poll again
       ended = true;
       stop();
       onEnd(n === 0 ? undefined : new Error(`read: errno ${-n}`));

@@ -1,5 +1,5 @@
 /**
- * log/run scripts as real projects and packages write them (tests/inlog/corpus,
+ * log/run scripts as real projects and packages write them (tests/logger/corpus,
  * each with its source and expected outcome): every form that means
  * "exec [setuidgid ACCOUNT] multilog SCRIPT", with programs that resolve to dt
  * or to daemontools' binaries, runs inside the scanner; everything else —
@@ -7,7 +7,7 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { LAUNCHER, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
-import { recogniseLogRun } from "../../lib/inlog/recognise.ts";
+import { recogniseLogRun } from "../../lib/logger/recognise.ts";
 
 interface Entry {
   source: string;

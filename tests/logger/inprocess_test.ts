@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "../helpers/assert.ts";
 import {
+  holds,
   linkPrograms,
   run,
   type Sandbox,
@@ -122,7 +123,8 @@ Deno.test("in-process logger: svc -t, -d, -u on S/log lose no line; near-miss ru
     await run(`${bin}/svc`, ["-d", `${dir}/log`]);
     await waitFor("log down", () => readStatus(`${dir}/log`)?.pid === 0);
     const held = count();
-    await new Promise((r) => setTimeout(r, 300)); // lines wait in the pipe meanwhile
+    // lines wait in the pipe meanwhile
+    await holds("nothing logged while the log is down", () => count() === held, 300);
     assertEquals(count(), held);
     await run(`${bin}/svc`, ["-u", `${dir}/log`]);
     await waitFor("log up again", () => count() > held + 20);

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { lazyLibc } from "./libc.ts";
 import { readSome } from "./fd.ts";
@@ -43,7 +44,7 @@ export async function readWhenReady(fd: number, buf: Uint8Array<ArrayBuffer>): P
     await whenReadable(fd);
     const r = readSome(fd, buf);
     if (r >= 0) return r;
-    if (r === -4 || r === -11) continue; // EINTR, EAGAIN (someone else took it)
+    if (r === -ERRNO.EINTR || r === -ERRNO.EAGAIN) continue; // EINTR, EAGAIN (someone else took it)
     throw new SysError("read", -r);
   }
 }

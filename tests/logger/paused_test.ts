@@ -6,8 +6,8 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import {
-  HAVE_DAEMONTOOLS,
   LAUNCHER,
+  needDaemontools,
   processesUnder,
   REF,
   run,
@@ -19,8 +19,8 @@ import { format } from "../../lib/tai64n/codec.ts";
 
 Deno.test({
   name: "in-process logger: a HUP while paused waits for svc -c, as for multilog",
-  ignore: !HAVE_DAEMONTOOLS,
   fn: async () => {
+    needDaemontools();
     const seen: Record<string, string[]> = {};
     const forms: [string, string[]][] = [
       ["daemontools", [`${REF}/svscan`]],

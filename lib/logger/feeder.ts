@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { close, pipe, readSome, setNonblock, writeSome } from "../sys/fd.ts";
 import { pipeUnread } from "../sys/pipesize.ts";
@@ -72,8 +73,8 @@ export class PipeFeeder {
         this.#off += r;
         continue;
       }
-      if (r === -4) continue; // EINTR
-      if (r === -11) return this.#watch.resume(); // full: the poller says when it is not
+      if (r === -ERRNO.EINTR) continue; // EINTR
+      if (r === -ERRNO.EAGAIN) return this.#watch.resume(); // full: the poller says when it is not
       // no EPIPE can come (the read end is held here): anything else fails the sink
       return this.#done(new SysError("write", -r));
     }

@@ -5,7 +5,7 @@
  * but its own logger — `svc` on other services still answers.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import { need, run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { endKeepers, restarted, svscan, up } from "../svscan/_svscan.ts";
 
@@ -131,6 +131,7 @@ Deno.test("full disk: svc -dk ends a wedged in-process logger at once; it restar
 });
 
 Deno.test("slow disk: writes of one logger delayed by seconds; svc -t on another service still answers", async () => {
+  need("strace", "strace");
   await withSandbox(async (sb) => {
     const web = sb.service("web", FLOOD);
     sb.write("web/log/run", "#!/bin/sh\nexec multilog t s16000000 ./main\n", true);

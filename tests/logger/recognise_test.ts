@@ -1,5 +1,5 @@
 import { assertEquals } from "../helpers/assert.ts";
-import { recogniseLogRun } from "../../lib/inlog/recognise.ts";
+import { recogniseLogRun } from "../../lib/logger/recognise.ts";
 
 Deno.test("recognise: the canonical forms", () => {
   assertEquals(recogniseLogRun("#!/bin/sh\nexec multilog t ./main\n"), {

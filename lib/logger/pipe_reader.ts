@@ -21,6 +21,7 @@
 import { setNonblock } from "../sys/fd.ts";
 import { type Peeker, peekFd } from "../sys/pipe_peek.ts";
 import { growPipe } from "../sys/pipesize.ts";
+import { backlogCap } from "../multilog/engine.ts";
 
 /**
  * What a log pipe read this way holds: all of the read-ahead there is, and
@@ -48,6 +49,7 @@ export class PipeReader {
   readonly #peek: Peeker;
   readonly #onFault: (e: unknown) => void;
   #sink: Sink | null = null;
+  #pendingBytes = 0;
   #written: (() => Promise<void>) | null = null;
   #paused = true;
   #onEof: (() => void) | null = null;
@@ -67,6 +69,9 @@ export class PipeReader {
     growPipe(fd, PIPE_SIZE);
     this.#peek = peekFd(fd, (chunk) => {
       this.#pending.push({ bytes: chunk, inPipe: true });
+      this.#pendingBytes += chunk.length;
+      // copies waiting for a busy logger: past its share of the budget, they wait in the pipe
+      if (this.#pendingBytes > backlogCap()) this.#pause();
       this.#pump();
     }, () => {
       this.#eof = true;
@@ -124,6 +129,7 @@ export class PipeReader {
       this.#givenBack += bytes.length;
       this.#pending.unshift({ bytes, inPipe: true });
     } else this.#pending.unshift({ bytes, inPipe: false });
+    this.#pendingBytes += bytes.length;
   }
 
   /**
@@ -136,6 +142,7 @@ export class PipeReader {
     if (this.#closed) return;
     if (!this.idle) throw new Error("pipe reader released with bytes read ahead");
     this.#pending.length = 0;
+    this.#pendingBytes = 0;
     this.close();
     setNonblock(this.#fd, false);
   }
@@ -167,6 +174,7 @@ export class PipeReader {
       while (this.#sink !== null && this.#pending.length) {
         const sink = this.#sink, written = this.#written;
         const w = this.#pending.shift()!;
+        this.#pendingBytes -= w.bytes.length;
         let taken: Promise<void>;
         this.#givenBack = w.inPipe ? 0 : null;
         try {
@@ -174,6 +182,7 @@ export class PipeReader {
         } catch (e) {
           this.#givenBack = null;
           this.#pending.unshift(w);
+          this.#pendingBytes += w.bytes.length;
           throw e;
         }
         const back = this.#givenBack ?? 0;
@@ -188,7 +197,7 @@ export class PipeReader {
       this.#busy = false;
     }
     if (this.#sink === null || this.#closed) return;
-    this.#resume();
+    if (this.#pendingBytes <= backlogCap()) this.#resume();
     if (this.#pending.length === 0 && this.#eof) {
       const onEof = this.#onEof;
       this.detach();

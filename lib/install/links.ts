@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DAEMONTOOLS } from "../programs.ts";
+import { DAEMONTOOLS_NAMES } from "../common/program_names.ts";
 
 /** What happened to one name. */
 export interface LinkResult {
@@ -32,7 +32,7 @@ function pointsTo(path: string, target: string): boolean | null {
 
 /** Creates DIR/NAME → target for every daemontools program name. */
 export function installLinks(dir: string, target: string, force = false): LinkResult[] {
-  return Object.keys(DAEMONTOOLS).map((name): LinkResult => {
+  return DAEMONTOOLS_NAMES.map((name): LinkResult => {
     const path = `${dir}/${name}`;
     const is = pointsTo(path, target);
     if (is === true) return { name, action: "kept" };
@@ -47,7 +47,7 @@ export function installLinks(dir: string, target: string, force = false): LinkRe
 
 /** Removes DIR/NAME for every program name that is a link to dt; leaves anything else. */
 export function removeLinks(dir: string, target: string): LinkResult[] {
-  return Object.keys(DAEMONTOOLS).map((name): LinkResult => {
+  return DAEMONTOOLS_NAMES.map((name): LinkResult => {
     const path = `${dir}/${name}`;
     const is = pointsTo(path, target);
     if (is === null) return { name, action: "absent" };
