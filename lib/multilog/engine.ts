@@ -18,11 +18,8 @@ import { MultilogError } from "./errors.ts";
 import { asAccount, type FileContext, type FsCredentials, openAppend, retry } from "./files.ts";
 import { LogDir } from "./logdir.ts";
 import { match } from "./match.ts";
+import { newlines } from "./newlines.ts";
 import type { ParsedScript } from "./script.ts";
-
-const LATIN1 = new TextDecoder("windows-1252");
-let latin1: typeof import("node:buffer").Buffer | null = null;
-import("node:buffer").then((m) => latin1 = m.Buffer, () => {});
 
 /** Bytes of a line multilog looks at (patterns, `e`, `=`); the rest passes unseen. */
 export const LINE_MAX = 1000;
@@ -440,28 +437,12 @@ export class MultilogEngine {
     for (const b of this.#bufs) b.flush();
   }
 
-  /**
-   * Offsets of the newlines in `chunk` (count in `#nlCount`). Searching a
-   * latin1 string is several times faster than `Uint8Array.indexOf` per line.
-   * (node:buffer's latin1, ~5× TextDecoder's windows-1252, imported when this
-   * module is evaluated, not by every program at start; until then windows-1252,
-   * which also decodes each byte to one UTF-16 unit, so offsets stay byte offsets.)
-   */
+  /** Offsets of the newlines in `chunk` (count in `#nlCount`), in the engine's one index. */
   #newlines(chunk: Uint8Array): Int32Array {
-    const s = latin1 !== null
-      ? latin1.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("latin1")
-      : LATIN1.decode(chunk);
-    let nls = this.#nls, k = 0;
-    for (let p = s.indexOf("\n"); p !== -1; p = s.indexOf("\n", p + 1)) {
-      if (k === nls.length) {
-        const bigger = new Int32Array(nls.length * 2);
-        bigger.set(nls);
-        nls = this.#nls = bigger;
-      }
-      nls[k++] = p;
-    }
-    this.#nlCount = k;
-    return nls;
+    const r = newlines(chunk, this.#nls);
+    this.#nls = r.at;
+    this.#nlCount = r.count;
+    return r.at;
   }
 
   /**
