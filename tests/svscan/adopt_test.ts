@@ -178,24 +178,21 @@ Deno.test("svscan: kill -9 while in-process loggers are writing: no line lost", 
       return d;
     });
     const env = { PATH: "/usr/bin:/bin" };
-    for (let round = 0; round < 8; round++) {
+    /** A scanner whose in-process loggers have logged 20 more lines each. */
+    const logging = async () => {
       const sc = svscan(sb, [sb.dir], env);
       for (const d of dirs) await waitFor(`${d}/log`, () => readStatus(`${d}/log`)?.pid === sc.pid);
-      const at = dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
-      await waitFor(
-        "logging",
-        () => dirs.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > at[i] + 20),
-      );
+      const last = () => dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
+      const at = last();
+      await waitFor("logging", () => last().every((n, i) => n > at[i] + 20));
+      return sc;
+    };
+    for (let round = 0; round < 8; round++) {
+      const sc = await logging();
       sc.kill("SIGKILL"); // in the middle of it
       await sc.status;
     }
-    const last = svscan(sb, [sb.dir], env);
-    for (const d of dirs) await waitFor(`${d}/log`, () => readStatus(`${d}/log`)?.pid === last.pid);
-    const at = dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
-    await waitFor(
-      "logging on",
-      () => dirs.every((d, i) => (numbers(`${d}/log/main`).at(-1) ?? 0) > at[i] + 20),
-    );
+    const last = await logging();
     for (const d of dirs) noneLost(numbers(`${d}/log/main`), d);
     last.kill("SIGTERM");
     assertEquals((await last.status).code, 0);
