@@ -71,7 +71,7 @@ function readText(path: string): string | null {
   }
 }
 
-function exists(path: string): boolean {
+function present(path: string): boolean {
   try {
     Deno.statSync(path);
     return true;
@@ -86,19 +86,26 @@ function exists(path: string): boolean {
  */
 export function readServiceFiles(dir: string, warn: (line: string) => void): ServiceFiles {
   const f: ServiceFiles = { ...PLAIN };
+  // one readdir tells which of the files can be there: a daemontools directory costs no failed open
+  let names: Set<string> | null = null;
+  try {
+    names = new Set([...Deno.readDirSync(dir)].map((e) => e.name));
+  } catch { /* unreadable: each file is tried as it is */ }
+  const exists = (name: string) => (names === null || names.has(name)) && present(`${dir}/${name}`);
   const num = <T>(name: string, parse: (t: string) => T | null): T | null => {
+    if (names !== null && !names.has(name)) return null;
     const t = readText(`${dir}/${name}`);
     if (t === null) return null;
     const v = parse(t);
     if (v === null) warn(`${dir}/${name}: bad value: ${JSON.stringify(t.trim())}`);
     return v;
   };
-  f.finish = exists(`${dir}/finish`);
+  f.finish = exists("finish");
   f.timeoutFinish = num("timeout-finish", parseMs) ?? DEFAULT_TIMEOUT_FINISH_MS;
   f.downSignal = num("down-signal", parseSignalFile) ?? SIG.TERM;
   f.timeoutKill = num("timeout-kill", parseMs);
-  f.killTree = exists(`${dir}/kill-tree`);
+  f.killTree = exists("kill-tree");
   f.notificationFd = num("notification-fd", parseFd);
-  f.notifySocket = exists(`${dir}/notify-socket`);
+  f.notifySocket = exists("notify-socket");
   return f;
 }

@@ -31,7 +31,11 @@ import { decodeStatus } from "../supervise/status.ts";
 import { stillRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 
-/** How often daemontools' svscan rescans, in ms. */
+/**
+ * How often daemontools' svscan rescans, in ms. dt rescans this often only
+ * when inotify cannot see every change, or while something waits for a retry
+ * (a supervisor that ended or could not start); otherwise it sleeps, as s6-svscan does.
+ */
 export const SCAN_INTERVAL_MS = 5000;
 
 /** Descriptors the scanner holds for a service: supervise/lock, control, ok. */
@@ -47,7 +51,7 @@ export const FDS_PER_LOGGED_SERVICE = 10;
 export interface ScannerOptions {
   /** Where messages go; default stderr. */
   log?: (line: string) => void;
-  /** Rescan period in ms; default 5000. */
+  /** Period of the fallback rescan in ms (no inotify, or a retry pending); default 5000. */
   interval?: number;
   /** Environment for the services; default the one this process was started with. */
   env?: readonly (string | Uint8Array)[];
@@ -97,7 +101,7 @@ interface Entry {
  * ```ts
  * const dir = Deno.makeTempDirSync(); // a scan directory: /service, say
  * const sc = new Scanner(dir);
- * sc.start();                 // scan now and every 5 seconds
+ * sc.start();                 // scan now, then at each change inotify reports
  * console.log(sc.services);   // [] (read-only views, one per service)
  * await sc.shutdown(8000);    // svc -dx everything, loggers last
  * Deno.removeSync(dir, { recursive: true });
@@ -110,7 +114,12 @@ export class Scanner {
   readonly #interval: number;
   readonly #env: readonly (string | Uint8Array)[];
   readonly #services = new Map<string, Entry>();
-  #timer: ReturnType<typeof setInterval> | undefined;
+  /** The next fallback rescan, when one is needed. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Keeps the event loop alive while no rescan is due (fires every 12 days). */
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+  /** Set during a scan when something failed that only a later scan can retry. */
+  #retry = false;
   #watch: ScanWatch | null = null;
   #stopping = false;
   /** Services that could not start in this scan for want of descriptors. */
@@ -145,14 +154,41 @@ export class Scanner {
     );
   }
 
-  /** Scans now, then at each change inotify reports and every interval. The timer keeps the process alive. */
+  /**
+   * Scans now, then at each change inotify reports; every interval as well
+   * when there is no inotify (as daemontools) or something waits for a retry.
+   * A timer keeps the process alive.
+   */
   start(): void {
     preparePeek(); // the one private pipe every in-process logger's reader shares
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
     } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
+    this.#keepAlive = setInterval(() => {}, 1 << 30);
     this.scan();
-    this.#timer = setInterval(() => this.scan(), this.#interval);
+  }
+
+  /** The fallback rescan: due in one interval when needed, none otherwise. */
+  #schedule(needed: boolean): void {
+    if (this.#stopping) return;
+    if (!needed) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.scan();
+    }, this.#interval);
+  }
+
+  /** True when the next scan must come from the timer: no complete watch, or a retry pending. */
+  #needsRescan(): boolean {
+    if (this.#watch === null || !this.#watch.complete || this.#retry) return true;
+    for (const e of this.#services.values()) {
+      if (e.active && (e.main === null || (e.pipe !== null && e.log === null))) return true;
+    }
+    return false;
   }
 
   /** The path of a service name inside the scan directory. */
@@ -165,12 +201,14 @@ export class Scanner {
     if (this.#stopping) return;
     keepSpare();
     this.#short = 0;
+    this.#retry = false;
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
       names = withSpare(() => [...Deno.readDirSync(this.dir)].map((d) => d.name).sort());
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
+      this.#schedule(true);
       return;
     }
     this.#oldKeepers ??= oldKeepers(
@@ -183,6 +221,7 @@ export class Scanner {
       } catch (e) {
         // one broken service never stops the others
         this.#log(`svscan: warning: ${this.#path(name)}: ${reason(e)}`);
+        this.#retry = true;
       }
     }
     if (this.#short > 0) this.#log(shortMessage(this.#short));
@@ -199,6 +238,7 @@ export class Scanner {
       this.#services.delete(key);
     }
     this.#keepPipes();
+    this.#schedule(this.#needsRescan());
   }
 
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
@@ -235,6 +275,7 @@ export class Scanner {
       st = Deno.statSync(fn);
     } catch (e) {
       this.#log(`svscan: warning: unable to stat ${fn}: ${reason(e)}`);
+      this.#retry = true;
       return;
     }
     if (!st.isDirectory) return;
@@ -355,7 +396,10 @@ export class Scanner {
     }
     sv.done.then(() => {
       const h = sv.handover;
-      set(h !== null && !this.#stopping ? this.#supervise(dir, fds, set, runner, h) : null);
+      const heir = h !== null && !this.#stopping ? this.#supervise(dir, fds, set, runner, h) : null;
+      set(heir);
+      // ended (svc -x) or gone: the next rescan starts it again or forgets it, as svscan 0.76
+      if (heir === null) this.#schedule(true);
     }).catch((e) => this.#log(`svscan: warning: ${dir}: ${reason(e)}`));
     return sv;
   }
@@ -372,7 +416,10 @@ export class Scanner {
    */
   async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
     this.#watch?.close();
     this.#watch = null;
     const deadline = Date.now() + graceMs;

@@ -3,10 +3,11 @@
  * entry created, moved in or out, removed, its mode changed) and on each
  * service directory (a `log` made or moved in later). Each burst of events
  * becomes one call of `onChange` (the scanner's rescan, with the same rules
- * as the periodic one, which stays as the fallback).
+ * as the periodic one, which runs only when this cannot see everything).
  *
  * @module
  */
+import { isErrno } from "../common/errors.ts";
 import { close } from "../sys/fd.ts";
 import { addWatch, IN, inotifyInit, readEvents } from "../sys/inotify.ts";
 import { type Watched, watchReadable } from "../sys/poller.ts";
@@ -19,6 +20,11 @@ const SERVICE_MASK = IN.CREATE | IN.MOVED_TO | IN.ONLYDIR;
 export interface ScanWatch {
   /** Stops watching and closes the inotify fd. */
   close(): void;
+  /**
+   * False once a service directory could not be watched (out of watches, say):
+   * a change inside it may then go unseen, so the caller rescans periodically.
+   */
+  readonly complete: boolean;
 }
 
 /**
@@ -36,23 +42,32 @@ export function watchScanDir(dir: string, onChange: () => void): ScanWatch {
     throw e;
   }
   const path = (name: string) => dir === "." ? name : `${dir}/${name}`;
+  let complete = true;
   /** Watches a service directory for a later `log`; not a directory or gone: nothing to watch. */
   const service = (name: string) => {
     if (name.startsWith(".")) return;
     try {
       addWatch(fd, path(name), SERVICE_MASK);
-    } catch { /* not a directory, gone, or out of watches: the periodic rescan still sees it */ }
+    } catch (e) {
+      // not a directory or gone: nothing to see; anything else (ENOSPC): the periodic rescan sees it
+      if (!isErrno(e, "ENOTDIR") && !isErrno(e, "ENOENT")) complete = false;
+    }
   };
-  try {
-    for (const e of Deno.readDirSync(dir)) service(e.name);
-  } catch { /* the scanner reports an unreadable directory */ }
+  const all = () => {
+    try {
+      for (const e of Deno.readDirSync(dir)) service(e.name);
+    } catch { /* the scanner reports an unreadable directory */ }
+  };
+  all();
   const buf = new Uint8Array(16384);
   let w: Watched | null = null;
   w = watchReadable(fd, () => {
     let relevant = false;
     for (const ev of readEvents(fd, buf)) {
-      if (ev.mask & IN.Q_OVERFLOW) relevant = true;
-      else if (ev.wd === scanWd) {
+      if (ev.mask & IN.Q_OVERFLOW) {
+        all(); // directories made while events were lost get their watch
+        relevant = true;
+      } else if (ev.wd === scanWd) {
         if (ev.mask & (IN.CREATE | IN.MOVED_TO | IN.ATTRIB)) service(ev.name);
         relevant = true;
       } else if (ev.name === "log") relevant = true;
@@ -63,6 +78,9 @@ export function watchScanDir(dir: string, onChange: () => void): ScanWatch {
     close() {
       w?.close(); // closes fd once no poll looks at it
       w = null;
+    },
+    get complete() {
+      return complete;
     },
   };
 }
