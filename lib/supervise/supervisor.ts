@@ -247,13 +247,6 @@ export class Supervisor {
     if (h !== undefined) return this.#adopt(h);
     if (this.#pid) return this.#watchLeftRunning();
     if (!this.#want || this.#wantUp) this.#tryStart();
-    if (!this.#pid) this.#announce(); // the start waits (or failed and said so): the status says down
-  }
-
-  /** True when start() goes on to ./run at once: a fresh supervisor, nothing left running, wanted up. */
-  #startsNow(): boolean {
-    return this.#opts.adopt === undefined && !this.#pid && (!this.#want || this.#wantUp) &&
-      this.#lastStart + RESTART_PAUSE_MS <= performance.now();
   }
 
   /**
@@ -337,8 +330,8 @@ export class Supervisor {
     if (h === undefined) this.#readLeftRunning();
     if (h === undefined && this.#pid) this.#extra = { ...this.#extra, state: "up", pid: this.#pid };
     if (h === undefined && !this.#pid) this.#pidChange();
-    // a start that follows at once announces itself (as supervise 0.76: its first status is the run's)
-    if (!this.#startsNow()) this.#announce();
+    // supervise 0.76 announces (down, unless a service was left running) before its first start
+    this.#announce();
     try {
       mkfifo(`${dir}/supervise/ok`, 0o600);
     } catch { /* open says why */ }
