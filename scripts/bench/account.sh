@@ -62,8 +62,10 @@ tree() { # DIR RUN: N services whose log is the account's multilog
 }
 
 stop() { # SCANNER-PID DIR
-  local p
-  for p in $(descendants "$1"); do kill -9 "$p" 2>/dev/null || true; done
+  local p kids
+  # the log pipes' keeper (a sleep, which descendants skips) outlives a killed scanner by design
+  kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
+  for p in $(descendants "$1") $kids; do kill -9 "$p" 2>/dev/null || true; done
   for s in "$2"/svc*; do
     p=$(status_pid "$s")
     [ "$p" != 0 ] && kill -9 "$p" 2>/dev/null || true
