@@ -54,6 +54,17 @@ Deno.test({
         };
         await svc("-p");
         await waitFor("paused", () => readStatus(log)?.paused);
+        // a logger process must have stopped before the HUP (STOP and HUP pending together race)
+        await waitFor("stopped", () => {
+          const pid = readStatus(log)!.pid;
+          if (pid === sv.pid) return true; // in the scanner: paused at once
+          try {
+            const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+            return stat.slice(stat.lastIndexOf(")") + 2).startsWith("T");
+          } catch {
+            return false;
+          }
+        });
         note("-p");
         await svc("-h");
         // a logger that acted on the HUP would end at once (its status shows pid 0 or a new
