@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Status } from "./status.ts";
+import { decodeStatus, type Status } from "./status.ts";
+import { statFields } from "../proctree/descendants.ts";
 
 /** Clock ticks per second of /proc/PID/stat's start time (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
@@ -31,14 +32,8 @@ function btime(): number | null {
 
 /** When `pid` started, in seconds since the epoch; null when it is gone or a zombie. */
 export function startTime(pid: number): number | null {
-  let s: string;
-  try {
-    s = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch {
-    return null;
-  }
-  const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-  if (f[0] === "Z" || f[0] === "X") return null;
+  const f = statFields(pid);
+  if (f === null || f[0] === "Z" || f[0] === "X") return null;
   const boot = btime();
   // field 22 of stat is the 20th after the command name
   return boot === null ? null : boot + Number(f[19]) / USER_HZ;
@@ -51,4 +46,13 @@ export function stillRunning(st: Status | null): Status | null {
   if (started === null) return null;
   const when = st.when.sec + st.when.nano / 1e9;
   return Math.abs(started - when) <= SLACK_S ? st : null;
+}
+
+/** What `dir/supervise/status` names when that service is still running as started; else null. */
+export function leftRunning(dir: string): Status | null {
+  try {
+    return stillRunning(decodeStatus(Deno.readFileSync(`${dir}/supervise/status`)));
+  } catch {
+    return null; // no status: nothing was left
+  }
 }

@@ -19,8 +19,8 @@ import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/read_fd.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { decodeStatus, encodeStatus } from "./status.ts";
-import { stillRunning } from "./running.ts";
+import { encodeStatus } from "./status.ts";
+import { leftRunning } from "./running.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
 import { type ExtraStatus, initialExtra, writeExtra } from "./extra_status.ts";
 import { broadcast, makeEventDir } from "./events.ts";
@@ -255,12 +255,7 @@ export class Supervisor {
    * through a pidfd and control it by pid, instead of starting a second copy.
    */
   #readLeftRunning(): void {
-    let st;
-    try {
-      st = stillRunning(decodeStatus(Deno.readFileSync(`${this.dir}/supervise/status`)));
-    } catch {
-      return; // no status yet: a first start
-    }
+    const st = leftRunning(this.dir);
     if (st === null) return;
     this.#pid = st.pid;
     this.#when = st.when;

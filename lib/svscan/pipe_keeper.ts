@@ -16,7 +16,7 @@ import { spawn } from "../sys/spawn.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { unwatchChild, watchChild } from "../sys/reaper.ts";
 import { startTime } from "../supervise/running.ts";
-import { candidates } from "../sys/path_search.ts";
+import { whichExec } from "../chain/resolve.ts";
 
 /** A log pipe as the scanner holds it: `[read end, write end]`. */
 export type Pipe = [number, number];
@@ -141,7 +141,7 @@ export class PipeKeeper {
     }
     let pid: number;
     try {
-      const sleep = candidates("sleep", "/bin:/usr/bin").find(isFile) ?? "/bin/sleep";
+      const sleep = whichExec("sleep", "/bin:/usr/bin") ?? "/bin/sleep";
       // limits: [] keeps this process's raised open-files limit (one fd per pipe end)
       pid = spawn({ path: sleep, argv: ["sleep", "2147483647"], env: [], fds, limits: [] });
     } catch (e) {
@@ -181,14 +181,6 @@ export class PipeKeeper {
         Deno.removeSync(`${s}/${RECORD}`);
       } catch { /* none */ }
     }
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
   }
 }
 

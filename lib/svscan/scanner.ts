@@ -27,8 +27,7 @@ import { preparePeek } from "../sys/pipe_peek.ts";
 import { logRunner } from "../logger/runner.ts";
 import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
-import { decodeStatus } from "../supervise/status.ts";
-import { stillRunning } from "../supervise/running.ts";
+import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 
 /**
@@ -258,13 +257,7 @@ export class Scanner {
    * service and logger it left keep their pipe; null when there is none.
    */
   #reclaim(fn: string): Pipe | null {
-    const running = (dir: string) => {
-      try {
-        return stillRunning(decodeStatus(Deno.readFileSync(`${dir}/supervise/status`)))?.pid ?? 0;
-      } catch {
-        return 0;
-      }
-    };
+    const running = (dir: string) => leftRunning(dir)?.pid ?? 0;
     return reclaimPipe(fn, running(`${fn}/log`), running(fn));
   }
 
