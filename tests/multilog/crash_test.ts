@@ -75,6 +75,21 @@ Deno.test("multilog: recovers every crash state as daemontools does", async (t) 
         assertSameRun(both, name);
       });
     }
+    await t.step("previous linked to its @ name, not yet removed", async () => {
+      const linked = (dir: string) => {
+        layout([["previous", "p\n", 0o744], ["current", "c\n", 0o644]])(dir);
+        Deno.linkSync(`${dir}/main/previous`, `${dir}/main/${OLD1}`);
+      };
+      const probe = sb.path("probe");
+      Deno.mkdirSync(probe);
+      linked(probe);
+      // one file under two names is one file's lines
+      assertEquals(logLines(`${probe}/main`), ["p", "c"]);
+      const both = await runBoth(sb, `k${i++}`, ["./main"], "new line\n", linked);
+      assertEquals(both.dt.code, 0);
+      assertSameRun(both, "linked previous");
+      assertEquals(logLines(`${both.dtDir}/main`), ["p", "c", "new line"]);
+    });
   });
 });
 

@@ -256,15 +256,21 @@ export function startOnFifo(sb: Sandbox, argv: string[], cwd: string, fifo: stri
 
 /**
  * All lines in a log directory, oldest file first: the rotated files, then
- * `previous` (a rotation cut short by a crash), then `current`.
+ * `previous` (a rotation cut short by a crash), then `current`. A file is
+ * read once however many names it has: a kill between multilog's link of
+ * `previous` to its `@…` name and the unlink of `previous` leaves both.
  */
 export function logLines(dir: string): string[] {
   const names = [...Deno.readDirSync(dir)].map((e) => e.name)
     .filter((n) => n.startsWith("@")).sort();
   names.push("previous", "current");
+  const seen = new Set<number>();
   let text = "";
   for (const n of names) {
     try {
+      const ino = Deno.lstatSync(`${dir}/${n}`).ino ?? -1;
+      if (seen.has(ino)) continue;
+      seen.add(ino);
       text += Deno.readTextFileSync(`${dir}/${n}`);
     } catch { /* not there */ }
   }
