@@ -30,8 +30,10 @@ async function bundle(entry: string, out: string): Promise<string> {
 const tmp = Deno.makeTempDirSync({ prefix: "dt-bundle-" });
 try {
   const names = Object.keys(DAEMONTOOLS);
-  const [js, ...ones] = await Promise.all([
-    bundle(`${root}cli.ts`, `${root}dist/dt.js`),
+  // the first bundle alone: on a fresh machine it fetches esbuild into Deno's cache, and
+  // several fetching it at once fail copying it into place
+  const js = await bundle(`${root}cli.ts`, `${root}dist/dt.js`);
+  const ones = await Promise.all([
     ...names.map((n) => {
       const entry = `${tmp}/${n}.ts`;
       Deno.writeTextFileSync(

@@ -78,3 +78,20 @@ Deno.test("npm: the packed tarball installs a working dt with only Node and npm"
     Deno.removeSync(src, { recursive: true });
   }
 });
+
+Deno.test("bundle: builds on a fresh machine, with nothing in Deno's cache yet", async () => {
+  // every bundle fetching esbuild at once into an empty cache failed copying it into place
+  const src = await sourceCopy();
+  const cache = Deno.makeTempDirSync({ prefix: "dt-deno-dir-" });
+  try {
+    const b = await run(Deno.execPath(), ["run", "-A", `${src}/scripts/bundle.ts`], {
+      env: { DENO_DIR: cache },
+    });
+    assertEquals(b.code, 0, b.stderr);
+    assertStringIncludes(b.stdout, "dist/dt.js");
+    assertEquals(Deno.statSync(`${src}/dist/one/svstat.js`).isFile, true);
+  } finally {
+    Deno.removeSync(cache, { recursive: true });
+    Deno.removeSync(src, { recursive: true });
+  }
+});
