@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { concat } from "../common/bytes.ts";
 import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { close, pipe, readSome, setNonblock, writeSome } from "../sys/fd.ts";
@@ -113,13 +114,7 @@ export class PipeFeeder {
     this.#settle = null;
     settle?.();
     this.close();
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concat(parts);
   }
 
   /** The service's pipe has no writer left: close the write end once the chunk in flight is in. */

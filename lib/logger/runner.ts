@@ -21,8 +21,11 @@ import { MultilogError } from "../multilog/errors.ts";
 import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
 import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
+import { withFsCredentials } from "../sys/fscreds.ts";
+import { JOURNAL, journaled, LogJournal } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
 import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
+import { recoverFromJournal } from "./recover.ts";
 
 /** What the runner needs from the scanner. */
 export interface LogRunnerOptions {
@@ -100,6 +103,7 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
     const plan = inProcessPlan(opts.dir, opts.env);
     const reader = plan === null ? null : opts.reader();
     if (plan === null || reader === null) {
+      forgetJournal(opts.dir); // a process reads the pipe now: what the journal says goes stale
       opts.release();
       return null;
     }
@@ -137,6 +141,48 @@ function workingDir(dir: string, forAccount: boolean): { cwd: string; close(): v
   return { cwd, close() {} };
 }
 
+function forgetJournal(dir: string): void {
+  try {
+    Deno.truncateSync(`${dir}/supervise/${JOURNAL}`, 0);
+  } catch { /* none */ }
+}
+
+/**
+ * For a journaled script: takes what a killed scanner left written but in
+ * the pipe (recover.ts), then opens the journal for this logger. Null when
+ * the script is not journaled (its lines are taken at least once).
+ */
+function journalFor(
+  script: ReturnType<typeof parseScript>,
+  cwd: string,
+  plan: NonNullable<ReturnType<typeof inProcessPlan>>,
+  reader: PipeReader,
+  opts: LogRunnerOptions,
+  engine: MultilogEngine,
+): LogJournal | null {
+  const file = `${opts.dir}/supervise/${JOURNAL}`;
+  if (!journaled(script)) {
+    forgetJournal(opts.dir);
+    return null;
+  }
+  const main = script.dirs[0].path;
+  const account = plan.account;
+  try {
+    recoverFromJournal({
+      journal: file,
+      dir: main.startsWith("/") ? main : `${cwd}/${main}`,
+      asLogger: (step) => account ? withFsCredentials(account, step) : step(),
+      head: (n) => reader.head(n),
+      skip: (n) => reader.skip(n),
+    });
+  } catch (e) {
+    opts.log(
+      `multilog: warning: ${opts.dir}: unable to recover from the log journal: ${reason(e)}`,
+    );
+  }
+  return new LogJournal(file, () => engine.firstCurrent());
+}
+
 function startLogger(
   plan: NonNullable<ReturnType<typeof inProcessPlan>>,
   reader: PipeReader,
@@ -144,7 +190,8 @@ function startLogger(
   end: (s: WaitStatus) => void,
 ): InProcessService {
   const where = workingDir(opts.dir, plan.account !== undefined);
-  const engine = new MultilogEngine(parseScript(plan.logger.script), {
+  const script = parseScript(plan.logger.script);
+  const engine = new MultilogEngine(script, {
     cwd: where.cwd,
     account: plan.account,
     warn: (m) => opts.log(`multilog: warning: ${m}`),
@@ -152,11 +199,15 @@ function startLogger(
   let opened = false, paused = false, term = false, done = false;
   let feeding = Promise.resolve();
 
+  let journal: LogJournal | null = null;
   let ended = false;
   const endOnce = (s: WaitStatus) => {
     if (ended) return;
     ended = true;
     where.close();
+    // its last chunk may still be leaving the pipe through it
+    const j = journal;
+    if (j) reader.settled().then(() => j.close());
     end(s);
   };
   /**
@@ -205,11 +256,20 @@ function startLogger(
   const attach = () => {
     if (!done && opened && !paused) {
       // what was taken leaves the pipe once it is written: a scanner killed meanwhile loses none
-      reader.attach(sink, () => finish(status(0, null)), () => engine.flush().catch(() => {}));
+      reader.attach(
+        sink,
+        () => finish(status(0, null)),
+        () => engine.flush().catch(() => {}),
+        journal ?? undefined,
+      );
     }
   };
 
-  engine.open().then(() => {
+  // an earlier logger's last chunk first; then what a killed scanner left (before `current` is opened)
+  reader.settled().then(() => {
+    if (!done) journal = journalFor(script, where.cwd, plan, reader, opts, engine);
+    return engine.open();
+  }).then(() => {
     opened = true;
     if (term && engine.atLineStart) return finish(status(0, null));
     attach();

@@ -210,6 +210,15 @@ export class MultilogEngine {
     }
   }
 
+  /**
+   * Inode and size of the first log directory's `current` now (null when
+   * the script has none, or while it is being rotated): where the next
+   * bytes written to it will start.
+   */
+  firstCurrent(): { ino: number; size: number } | null {
+    return this.#dirs[0]?.currentFile() ?? null;
+  }
+
   /** True between lines: nothing of a line has been fed without its newline. */
   get atLineStart(): boolean {
     return !this.#started && !this.#inTail;

@@ -61,6 +61,18 @@ export class LogDir {
     return `${this.path}/${file}`;
   }
 
+  /** Inode and size of the `current` being written now (null while none is open). */
+  currentFile(): { ino: number; size: number } | null {
+    if (this.#current < 0) return null;
+    try {
+      // the open file itself, whatever its name is by now (no disk access: procfs)
+      const st = Deno.statSync(`/proc/self/fd/${this.#current}`);
+      return st.ino === null ? null : { ino: st.ino, size: st.size };
+    } catch {
+      return null;
+    }
+  }
+
   /** A synchronous path step, with the log account's rights. */
   #fs<T>(step: () => T): T {
     return asAccount(this.#ctx, step);

@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import { need } from "../helpers/need.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { restarted, svscan, up } from "./_svscan.ts";
 
@@ -41,6 +42,13 @@ function consecutive(ns: number[], what: string): void {
  * come again (a scanner killed between writing lines and taking them out of
  * the pipe logs them once more: at least once, never lost).
  */
+/** Every number from 1 to the last, once each, in order. */
+function exactlyOnce(ns: number[], what: string): void {
+  noneLost(ns, what);
+  const twice = ns.filter((n, i) => i > 0 && n <= ns[i - 1]);
+  assertEquals(twice, [], `${what}: lines logged twice or out of order`);
+}
+
 function noneLost(ns: number[], what: string): void {
   let max = 0;
   for (const [i, n] of ns.entries()) {
@@ -170,7 +178,7 @@ Deno.test("svscan: kill -9 of the scanner, a new scanner adopts every service, l
   });
 });
 
-Deno.test("svscan: kill -9 while in-process loggers are writing: no line lost", async () => {
+Deno.test("svscan: kill -9 while in-process loggers are writing: no line lost or logged twice", async () => {
   await withSandbox(async (sb) => {
     const dirs = [0, 1, 2, 3].map((i) => {
       const d = sb.service(`in${i}`, STEADY);
@@ -193,8 +201,85 @@ Deno.test("svscan: kill -9 while in-process loggers are writing: no line lost", 
       await sc.status;
     }
     const last = await logging();
-    for (const d of dirs) noneLost(numbers(`${d}/log/main`), d);
+    for (const d of dirs) exactlyOnce(numbers(`${d}/log/main`), d);
     last.kill("SIGTERM");
     assertEquals((await last.status).code, 0);
+  });
+});
+
+Deno.test("svscan: kill -9 between a write and its removal from the pipe logs no line twice", async () => {
+  const strace = need("strace", "strace");
+  await withSandbox(async (sb) => {
+    const dirs = [0, 1].map((i) => {
+      const d = sb.service(`in${i}`, STEADY);
+      sb.write(`in${i}/log/run`, "#!/bin/sh\nexec multilog t ./main\n", true);
+      return d;
+    });
+    const env = { PATH: "/usr/bin:/bin" };
+    const last = () => dirs.map((d) => numbers(`${d}/log/main`).at(-1) ?? 0);
+    const more = async (what: string, k: number) => {
+      const at = last();
+      await waitFor(what, () => last().every((n, i) => n > at[i] + k));
+    };
+    for (let round = 0; round < 6; round++) {
+      const sc = svscan(sb, [sb.dir], env);
+      for (const d of dirs) await waitFor(`${d}/log`, () => readStatus(`${d}/log`)?.pid === sc.pid);
+      await more("logging", 5);
+      // every read(2) of the scanner's main thread now waits 20 ms: a chunk's lines sit
+      // written but still in the pipe for a good part of the time
+      const tracer = sb.start(strace, [
+        "-qq",
+        "-p",
+        String(sc.pid),
+        "-o",
+        "/dev/null",
+        "-e",
+        "trace=read",
+        "-e",
+        "inject=read:delay_enter=20000",
+      ]);
+      await more("logging while traced", 10);
+      sc.kill("SIGKILL");
+      await sc.status;
+      await tracer.status;
+    }
+    const sc = svscan(sb, [sb.dir], env);
+    await more("logging again", 20);
+    for (const d of dirs) exactlyOnce(numbers(`${d}/log/main`), d);
+    sc.kill("SIGTERM");
+    assertEquals((await sc.status).code, 0);
+  });
+});
+
+Deno.test("svscan: the start of a line waits in the pipe for its end: kill -9 meanwhile loses none of it", async () => {
+  await withSandbox(async (sb) => {
+    // one write: a whole line, then the start of the next; the rest comes once ./go exists
+    const d = sb.service(
+      "half",
+      "printf 'line one\\nthe first half '; while [ ! -e go ]; do sleep 0.05; done; " +
+        "echo 'the second half'; exec sleep 1000",
+    );
+    sb.write("half/log/run", "#!/bin/sh\nexec multilog ./main\n", true);
+    const env = { PATH: "/usr/bin:/bin" };
+    /** Every file of the log, oldest first (the killed logger's `current` is kept as `@….u`). */
+    const logged = () => {
+      try {
+        const names = [...Deno.readDirSync(`${d}/log/main`)].map((e) => e.name)
+          .filter((n) => n.startsWith("@")).sort().concat(["current"]);
+        return names.map((n) => Deno.readTextFileSync(`${d}/log/main/${n}`)).join("");
+      } catch {
+        return "";
+      }
+    };
+    const first = svscan(sb, [sb.dir], env);
+    await waitFor("the whole line logged", () => logged() === "line one\n");
+    first.kill("SIGKILL");
+    await first.status;
+    Deno.writeTextFileSync(`${d}/go`, "");
+    const second = svscan(sb, [sb.dir], env);
+    await waitFor("the rest of the line logged", () => logged().includes("second half"));
+    assertEquals(logged(), "line one\nthe first half the second half\n");
+    second.kill("SIGTERM");
+    assertEquals((await second.status).code, 0);
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * The log journal of an in-process logger: what lets the next scanner, after
+ * a kill -9 at any instant, take every line at the head of the log pipe
+ * exactly once (recover.ts reads it).
+ *
+ * In-process loggers peek their pipe: a chunk leaves it only once its lines
+ * are written. Between the two a kill would leave written lines in the pipe,
+ * and the next logger would write them again. So, for each chunk still in
+ * the pipe, the journal (`S/log/supervise/journal`, the scanner's own file):
+ *
+ * 1. before any of its lines is written, records its length and where they
+ *    go: the inode and size of `current` (journal_header.ts);
+ * 2. once they are written, takes the chunk out of the pipe by moving it
+ *    into the journal file with splice(2) at the offset the header names:
+ *    the bytes that left the pipe are exactly the bytes the file grew by,
+ *    whatever instant the kill comes at.
+ *
+ * A reader after a kill then knows how much of the chunk left the pipe (the
+ * file's growth), and, when none did, counts the lines found in the log
+ * files past the recorded size. The bodies are never read; the file is cut
+ * back to its header every {@link RESET_AT} bytes.
+ *
+ * Only scripts whose every line goes to one directory are journaled (one
+ * directory, no pattern, no processor): there a line in the pipe is a line
+ * in the files. Every step runs off the JS thread; a step that fails leaves
+ * that chunk to the at-least-once rule (taken out of the pipe once written).
+ *
+ * @module
+ */
+import { close, O, tryOpen } from "../sys/fd.ts";
+import { ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
+import type { Peeker } from "../sys/pipe_peek.ts";
+import type { ParsedScript } from "../multilog/script.ts";
+import { encodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
+import type { Ledger } from "./pipe_reader.ts";
+
+/** The journal's name in the log's `supervise/` directory. */
+export const JOURNAL = "journal";
+
+/** The file is cut back to its header once the moved bytes pass this. */
+export const RESET_AT = 64 << 10;
+
+/** True when every line of `script` goes to its one directory, so lines in the pipe are lines in the files. */
+export function journaled(script: ParsedScript): boolean {
+  return script.dirs.length === 1 && script.dirs[0].processor === null &&
+    script.actions.every((a) => a.kind !== "select" && a.kind !== "deselect");
+}
+
+/** Where the next lines go: inode and size of `current` (null while there is none). */
+export type CurrentFile = () => { ino: number; size: number } | null;
+
+/** After this long with nothing to take, the journal's descriptor is closed (it is reopened as needed). */
+export const IDLE_CLOSE_MS = 1000;
+
+/**
+ * A {@link Ledger} writing `S/log/supervise/journal`. Its descriptor is open
+ * only while chunks come: an idle logger holds none (so a logged service
+ * needs no more descriptors at rest than before the journal).
+ */
+export class LogJournal implements Ledger {
+  readonly #path: string;
+  readonly #current: CurrentFile;
+  #fd = -1;
+  /** Truncate at the first open: what an earlier logger left is recovered already. */
+  #fresh = true;
+  /** The file's size as written here. */
+  #size = 0;
+  /** The header of the chunk in hand, when it was recorded. */
+  #header: JournalHeader | null = null;
+  #idle: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
+
+  /** A journal at `path` (call after recovery); nothing is opened until the first chunk. */
+  constructor(path: string, current: CurrentFile) {
+    this.#path = path;
+    this.#current = current;
+  }
+
+  async begin(n: number): Promise<void> {
+    this.#header = null;
+    if (this.#idle !== null) clearTimeout(this.#idle);
+    this.#idle = null;
+    const at = this.#current();
+    if (at === null || !this.#open()) return;
+    const fd = this.#fd;
+    let start = Math.max(this.#size, HEADER_SIZE);
+    if (start > RESET_AT) {
+      // the old header stays, naming a start past the end: "nothing of it is in the pipe"
+      if (await ftruncateAsync(fd, HEADER_SIZE) !== 0) return;
+      this.#size = start = HEADER_SIZE;
+    }
+    const h = { n, start, ino: at.ino, size: at.size };
+    if (await pwriteAsync(fd, encodeHeader(h), 0) !== HEADER_SIZE) return;
+    this.#size = Math.max(this.#size, HEADER_SIZE);
+    this.#header = h;
+  }
+
+  async shrink(n: number): Promise<void> {
+    const h = this.#header;
+    if (h === null || n === h.n) return;
+    const next = { ...h, n };
+    if (await pwriteAsync(this.#fd, encodeHeader(next), 0) === HEADER_SIZE) this.#header = next;
+    else await this.#forget();
+  }
+
+  async take(peek: Peeker, n: number): Promise<void> {
+    const h = this.#header;
+    this.#header = null;
+    if (h !== null) {
+      const moved = await peek.moveInto(n, this.#fd, h.start);
+      this.#size = h.start + moved;
+      if (moved < n) {
+        // the rest leaves the pipe the plain way: first say the journal knows nothing
+        await this.#forget();
+        peek.consume(n - moved);
+      }
+    } else peek.consume(n);
+    if (!this.#closed && this.#fd >= 0) {
+      this.#idle = setTimeout(() => {
+        this.#idle = null;
+        if (this.#header === null) this.#shut();
+      }, IDLE_CLOSE_MS);
+    }
+  }
+
+  /** Closes the file for good (what it says stays, for the next reader). */
+  close(): void {
+    this.#closed = true;
+    if (this.#idle !== null) clearTimeout(this.#idle);
+    this.#idle = null;
+    this.#shut();
+  }
+
+  #open(): boolean {
+    if (this.#closed) return false;
+    if (this.#fd >= 0) return true;
+    const flags = O.RDWR | O.CREAT | O.CLOEXEC | (this.#fresh ? O.TRUNC : 0);
+    const fd = tryOpen(this.#path, flags, 0o644);
+    if (fd < 0) return false; // out of descriptors, say: this chunk is taken at least once
+    this.#fd = fd;
+    this.#fresh = false;
+    return true;
+  }
+
+  #shut(): void {
+    if (this.#fd < 0) return;
+    close(this.#fd);
+    this.#fd = -1;
+  }
+
+  async #forget(): Promise<void> {
+    this.#header = null;
+    await ftruncateAsync(this.#fd, 0);
+    this.#size = 0;
+  }
+}

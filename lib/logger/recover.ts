@@ -1,0 +1,146 @@
+/**
+ * What a logger does with the journal (journal.ts) a killed scanner left,
+ * before it opens its log directory: takes out of the pipe what is already
+ * in the log files, and cuts a line the kill left half written, so the chunk
+ * in hand at the kill ends up in the files exactly once.
+ *
+ * - No journal, or one that names nothing in the pipe: nothing to do.
+ * - Part of the chunk left the pipe (moved into the journal): all of its
+ *   lines were written first; the rest of it is taken out.
+ * - None of it left: the lines of the log files past the size the journal
+ *   names, in the `current` it names and the files rotated after it, are
+ *   counted; that many lines are taken out of the pipe, and bytes after the
+ *   last newline of `current` (a write cut short) are cut off.
+ *
+ * When the files cannot tell (the `current` named is gone, the pipe does not
+ * hold the chunk), nothing is taken: a line may then be logged twice, never
+ * lost. The journal is emptied in every case.
+ *
+ * @module
+ */
+import { decodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
+
+/** What recovery needs from the logger. */
+export interface RecoverOptions {
+  /** The journal file. */
+  journal: string;
+  /** The log directory, as the logger opens it. */
+  dir: string;
+  /** Runs a step on the log directory with the logger's rights (an account's, for setuidgid). */
+  asLogger<T>(step: () => T): T;
+  /** Up to `n` bytes at the head of the pipe, left there (null when the pipe cannot be looked at). */
+  head(n: number): Uint8Array | null;
+  /** Takes `n` bytes out of the head of the pipe. */
+  skip(n: number): void;
+}
+
+/** What recovery did: bytes taken out of the pipe, bytes cut off `current`. */
+export interface Recovered {
+  skipped: number;
+  cut: number;
+}
+
+const NOTHING: Recovered = { skipped: 0, cut: 0 };
+const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
+
+/** Reads the journal, acts on it, empties it. */
+export function recoverFromJournal(opts: RecoverOptions): Recovered {
+  let bytes: Uint8Array, size: number;
+  try {
+    using f = Deno.openSync(opts.journal, { read: true });
+    size = f.statSync().size;
+    bytes = new Uint8Array(HEADER_SIZE);
+    let got = 0;
+    while (got < HEADER_SIZE) {
+      const r = f.readSync(bytes.subarray(got));
+      if (r === null || r === 0) break;
+      got += r;
+    }
+    bytes = bytes.subarray(0, got);
+  } catch {
+    return NOTHING; // none: the first start, or a logger that never journaled
+  }
+  try {
+    return act(opts, decodeHeader(bytes), size);
+  } finally {
+    try {
+      Deno.truncateSync(opts.journal, 0);
+    } catch { /* the next journal is opened empty anyway */ }
+  }
+}
+
+function act(opts: RecoverOptions, h: JournalHeader | null, size: number): Recovered {
+  if (h === null || size < h.start) return NOTHING;
+  const moved = size - h.start;
+  if (moved >= h.n) return NOTHING;
+  if (moved > 0) {
+    // lines are written before any of the chunk leaves the pipe: the rest is logged too
+    opts.skip(h.n - moved);
+    return { skipped: h.n - moved, cut: 0 };
+  }
+  const head = opts.head(h.n);
+  if (head === null || head.length < h.n) return NOTHING;
+  const found = opts.asLogger(() => linesPast(opts.dir, h.ino, h.size));
+  if (found === null) return NOTHING;
+  let cut = 0;
+  if (found.partial > 0 && found.lastIsCurrent) {
+    opts.asLogger(() =>
+      Deno.truncateSync(`${opts.dir}/current`, found.currentSize - found.partial)
+    );
+    cut = found.partial;
+  }
+  const skipped = endOfLine(head, found.lines);
+  if (skipped > 0) opts.skip(skipped);
+  return { skipped, cut };
+}
+
+/** Offset just past the `k`-th newline of `bytes` (all of it when it has fewer). */
+export function endOfLine(bytes: Uint8Array, k: number): number {
+  let at = 0;
+  for (let i = 0; i < k; i++) {
+    const nl = bytes.indexOf(10, at);
+    if (nl === -1) return bytes.length;
+    at = nl + 1;
+  }
+  return at;
+}
+
+/**
+ * Lines written to `dir` since `current` was inode `ino` of `size` bytes:
+ * in that file past `size`, then in every file rotated after it (oldest
+ * first: `@…` names, `previous`, `current`). Null when that file is gone.
+ */
+function linesPast(
+  dir: string,
+  ino: number,
+  size: number,
+): { lines: number; partial: number; lastIsCurrent: boolean; currentSize: number } | null {
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => ROTATED.test(n))
+    .sort();
+  names.push("previous", "current");
+  const files: { name: string; ino: number }[] = [];
+  for (const name of names) {
+    try {
+      const st = Deno.lstatSync(`${dir}/${name}`);
+      if (st.isFile && st.ino !== null) files.push({ name, ino: st.ino });
+    } catch { /* not there */ }
+  }
+  const first = files.findIndex((f) => f.ino === ino);
+  if (first === -1) return null;
+  let lines = 0, partial = 0, last = "", currentSize = 0;
+  files.slice(first).forEach((f, i) => {
+    const text = Deno.readFileSync(`${dir}/${f.name}`);
+    const from = i === 0 ? Math.min(size, text.length) : 0;
+    if (f.name === "current") currentSize = text.length;
+    if (text.length === from) return;
+    last = f.name;
+    let nl = from - 1, end = from - 1;
+    while ((nl = text.indexOf(10, nl + 1)) !== -1) {
+      lines++;
+      end = nl;
+    }
+    // bytes after the last newline of the last file with any: a write cut short
+    partial = text.length - (end >= from ? end + 1 : from);
+  });
+  return { lines, partial, lastIsCurrent: last === "current", currentSize };
+}

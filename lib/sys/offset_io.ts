@@ -1,0 +1,77 @@
+/**
+ * Writes at a file offset, off the JS thread (FFI `nonblocking`): pwrite(2),
+ * ftruncate(2), and splice(2) of bytes out of a pipe into a file. A slow or
+ * stalled disk holds up a worker thread, never the event loop.
+ *
+ * splice moves the bytes: those it reports written are the ones that left
+ * the pipe, so the file's size records exactly how much was taken out, even
+ * when the process is killed in the middle (the log journal relies on it).
+ *
+ * Each returns what the call returns: a count, or -1 (errno of a worker
+ * thread cannot be read; a caller that needs the reason asks again on its
+ * own thread).
+ *
+ * @module
+ */
+import { lazyLibc } from "./libc.ts";
+
+const lib = lazyLibc({
+  pwrite_wait: {
+    name: "pwrite",
+    parameters: ["i32", "buffer", "usize", "i64"],
+    result: "isize",
+    nonblocking: true,
+  },
+  ftruncate_wait: {
+    name: "ftruncate",
+    parameters: ["i32", "i64"],
+    result: "i32",
+    nonblocking: true,
+  },
+  splice_wait: {
+    name: "splice",
+    parameters: ["i32", "buffer", "i32", "buffer", "usize", "u32"],
+    result: "isize",
+    nonblocking: true,
+  },
+});
+
+const SPLICE_F_NONBLOCK = 2;
+
+/** pwrite(2) of all of `buf` at `offset` on a worker thread; bytes written or -1. */
+export async function pwriteAsync(
+  fd: number,
+  buf: Uint8Array<ArrayBuffer>,
+  offset: number,
+): Promise<number> {
+  return Number(await lib().pwrite_wait(fd, buf, BigInt(buf.length), BigInt(offset)));
+}
+
+/** ftruncate(2) on a worker thread; 0 or -1. */
+export async function ftruncateAsync(fd: number, length: number): Promise<number> {
+  return await lib().ftruncate_wait(fd, BigInt(length));
+}
+
+/**
+ * splice(2) of up to `len` bytes from the pipe `from` into the file `to` at
+ * `offset` (the file's own position is not used or moved), without waiting
+ * on the pipe (SPLICE_F_NONBLOCK); bytes moved, 0 when the pipe is empty
+ * with no writer, or -1.
+ */
+export async function spliceToFileAsync(
+  from: number,
+  to: number,
+  offset: number,
+  len: number,
+): Promise<number> {
+  const off = new BigInt64Array([BigInt(offset)]);
+  const r = await lib().splice_wait(
+    from,
+    null,
+    to,
+    new Uint8Array(off.buffer),
+    BigInt(len),
+    SPLICE_F_NONBLOCK,
+  );
+  return Number(r);
+}
