@@ -21,8 +21,10 @@
  * back to its header every {@link RESET_AT} bytes.
  *
  * Only scripts whose every line goes to one directory are journaled (one
- * directory, no pattern, no processor): there a line in the pipe is a line
- * in the files. Every step runs off the JS thread; a step that fails leaves
+ * directory, no pattern): there a line in the pipe is a line in the files.
+ * (A processor is no obstacle: the files it rewrites are those of earlier
+ * rotations; when the chunk's own `current` was processed away meanwhile,
+ * recovery cannot count and takes nothing.) Every step runs off the JS thread; a step that fails leaves
  * that chunk to the at-least-once rule (taken out of the pipe once written).
  *
  * @module
@@ -42,7 +44,7 @@ export const RESET_AT = 64 << 10;
 
 /** True when every line of `script` goes to its one directory, so lines in the pipe are lines in the files. */
 export function journaled(script: ParsedScript): boolean {
-  return script.dirs.length === 1 && script.dirs[0].processor === null &&
+  return script.dirs.length === 1 &&
     script.actions.every((a) => a.kind !== "select" && a.kind !== "deselect");
 }
 

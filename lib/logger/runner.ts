@@ -113,19 +113,20 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
 
 /**
  * The directory `./main` is taken from, as supervise's chdir into `S/log`
- * (done as root) would give it. For an account's logger that is the log
- * directory's descriptor, opened by root, named through /proc/self/fd: the
- * account then needs search rights on that directory only, not on its
- * ancestors, exactly as a process whose cwd it is.
+ * (done as root) would give it. For an account's logger that cannot reach
+ * it by its path, that is the log directory's descriptor, opened by root,
+ * named through /proc/self/fd: the account then needs search rights on that
+ * directory only, not on its ancestors, exactly as a process whose cwd it
+ * is. (One that can reach it, the usual case, holds no descriptor for it.)
  */
-function workingDir(dir: string, forAccount: boolean): { cwd: string; close(): void } {
+function workingDir(dir: string, account?: FsCredentials): { cwd: string; close(): void } {
   let cwd: string;
   try {
     cwd = Deno.realPathSync(dir);
   } catch {
     cwd = dir;
   }
-  if (!forAccount) return { cwd, close() {} };
+  if (account === undefined || searchable(cwd, account)) return { cwd, close() {} };
   let fd = -1;
   try {
     fd = open(cwd, O.RDONLY | O.DIRECTORY | O.CLOEXEC);
@@ -183,13 +184,25 @@ function journalFor(
   return new LogJournal(file, () => engine.firstCurrent());
 }
 
+/**
+ * True when `account` can reach `dir` by its path (search rights on it and
+ * every ancestor): the usual case, where no descriptor need be held for it.
+ */
+function searchable(dir: string, account: FsCredentials): boolean {
+  try {
+    return withFsCredentials(account, () => Deno.statSync(`${dir}/.`).isDirectory);
+  } catch {
+    return false;
+  }
+}
+
 function startLogger(
   plan: NonNullable<ReturnType<typeof inProcessPlan>>,
   reader: PipeReader,
   opts: LogRunnerOptions,
   end: (s: WaitStatus) => void,
 ): InProcessService {
-  const where = workingDir(opts.dir, plan.account !== undefined);
+  const where = workingDir(opts.dir, plan.account);
   const script = parseScript(plan.logger.script);
   const engine = new MultilogEngine(script, {
     cwd: where.cwd,

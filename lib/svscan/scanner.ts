@@ -42,7 +42,10 @@ export const FDS_PER_SERVICE = 3;
 /**
  * For a service with a log: both supervisors (3 each), the log pipe (2), and
  * the logger's: an in-process logger's lock and `current` (2), or, while a
- * process logger is fed what was read ahead, the feeder's pipe (2).
+ * process logger is fed what was read ahead, the feeder's pipe (2). While
+ * lines come, an in-process logger also holds its journal (one more); a
+ * `setuidgid` logger whose account cannot reach `S/log` by its path holds
+ * the directory (one more).
  */
 export const FDS_PER_LOGGED_SERVICE = 10;
 

@@ -5,7 +5,15 @@
  * ones healthy, and starts the others once descriptors free up.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { LAUNCHER, linkPrograms, run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import {
+  LAUNCHER,
+  linkPrograms,
+  run,
+  type Sandbox,
+  testAccount,
+  waitFor,
+  withSandbox,
+} from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/scanner.ts";
 import { signal, svscan, up } from "./_svscan.ts";
@@ -48,7 +56,10 @@ function holdLock(path: string): Deno.FsFile {
 
 Deno.test("svscan: 30 rescans with a foreign lock (and other failing paths) leak no descriptor", async () => {
   await withSandbox(async (sb) => {
-    const bin = linkPrograms(sb, ["multilog"]);
+    const bin = linkPrograms(sb, ["multilog", "setuidgid"]);
+    const account = testAccount("dtlogsec");
+    // the account reaches S/log by its path, as under /service (a temporary dir is 0700)
+    Deno.chmodSync(sb.dir, 0o755);
     const svc = sb.path("service");
     sb.service("service/fine", "exec sleep 1000");
     sb.service("service/held", "exec sleep 1000");
@@ -104,7 +115,10 @@ function addServices(sb: Sandbox, prefix: string, n: number, logRun?: string): s
 
 Deno.test("svscan: descriptors per plain and per logged service stay within what the README states", async () => {
   await withSandbox(async (sb) => {
-    const bin = linkPrograms(sb, ["multilog"]);
+    const bin = linkPrograms(sb, ["multilog", "setuidgid"]);
+    const account = testAccount("dtlogsec");
+    // the account reaches S/log by its path, as under /service (a temporary dir is 0700)
+    Deno.chmodSync(sb.dir, 0o755);
     addServices(sb, "base", 2);
     const p = svscan(sb, [sb.path("service")], { PATH: `${bin}:/usr/bin:/bin` });
     await up(sb.path("service/base1"));
@@ -114,11 +128,23 @@ Deno.test("svscan: descriptors per plain and per logged service stay within what
       ["inlog", "#!/bin/sh\nexec multilog ./main\n", FDS_PER_LOGGED_SERVICE],
       // a line before the exec: not a canonical form, so the logger is a process
       ["proclog", "#!/bin/sh\n: as a process\nexec multilog ./main\n", FDS_PER_LOGGED_SERVICE - 2],
+      // in-process too, with the account's rights (it owns ./main)
+      [
+        "acctlog",
+        `#!/bin/sh\nexec setuidgid ${account.name} multilog ./main\n`,
+        FDS_PER_LOGGED_SERVICE,
+      ],
     ];
     const per: Record<string, number> = {};
     for (const [kind, logRun, limit] of kinds) {
       const before = await settledFdCount(p.pid);
       const dirs = addServices(sb, kind, N, logRun);
+      if (kind === "acctlog") {
+        for (const d of dirs) {
+          Deno.mkdirSync(`${d}/log/main`);
+          Deno.chownSync(`${d}/log/main`, account.uid, account.gid);
+        }
+      }
       signal(p.pid, "SIGALRM");
       for (const d of dirs) {
         await up(d);
