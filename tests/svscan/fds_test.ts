@@ -56,10 +56,7 @@ function holdLock(path: string): Deno.FsFile {
 
 Deno.test("svscan: 30 rescans with a foreign lock (and other failing paths) leak no descriptor", async () => {
   await withSandbox(async (sb) => {
-    const bin = linkPrograms(sb, ["multilog", "setuidgid"]);
-    const account = testAccount("dtlogsec");
-    // the account reaches S/log by its path, as under /service (a temporary dir is 0700)
-    Deno.chmodSync(sb.dir, 0o755);
+    const bin = linkPrograms(sb, ["multilog"]);
     const svc = sb.path("service");
     sb.service("service/fine", "exec sleep 1000");
     sb.service("service/held", "exec sleep 1000");
