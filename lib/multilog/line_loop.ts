@@ -163,8 +163,13 @@ export class LineLoop {
           // the whole line is here: taken straight from the chunk
           if (ts && !this.#directStamp) this.#stamp();
           this.#boundary(A + nl);
-          if (this.#inspects) line.set(chunk.subarray(pos, nl + 1), ts);
-          this.#emit(chunk, pos, nl + 1, true, this.#inBase);
+          const len = ts + nl - pos;
+          if (this.#inspects) {
+            line.set(chunk.subarray(pos, nl + 1), ts);
+            this.#select(len);
+            line.fill(NL, ts, len + 1);
+          }
+          this.#emit(chunk, pos, nl + 1, len, true, this.#inBase, this.#directStamp);
           pos = nl + 1;
           k++;
           continue;
@@ -178,16 +183,16 @@ export class LineLoop {
       line.set(chunk.subarray(pos, pos + take), this.#lineLen);
       this.#lineLen += take;
       pos += take;
-      if (this.#lineLen === LINE_MAX) {
-        // multilog looked at 1000 bytes; the rest of the line streams past
-        this.#boundary(A + pos - 1);
-        this.#emitCollected(false);
-        this.#inTail = true;
-      } else if (pos === nl) {
-        this.#boundary(A + nl);
-        pos++;
-        k++;
-        this.#emitCollected(true);
+      // at 1000 bytes multilog stops looking, and the rest of the line streams past
+      const full = this.#lineLen === LINE_MAX;
+      if (full || pos === nl) {
+        this.#boundary(A + (full ? pos - 1 : nl));
+        if (!full) {
+          pos++;
+          k++;
+        }
+        this.#emitCollected(!full);
+        this.#inTail = full;
       }
     }
     this.#inPos += n;
@@ -258,25 +263,31 @@ export class LineLoop {
 
   /** The line collected in `#line` is complete (with its newline when `withNl`). */
   #emitCollected(withNl: boolean): void {
-    const len = this.#lineLen;
-    this.#emit(this.#line, this.#ts, withNl ? len + 1 : len, withNl, -1);
+    const len = this.#lineLen, line = this.#line, ts = this.#ts;
+    if (this.#inspects) this.#select(len);
+    this.#emit(line, ts, withNl ? len + 1 : len, len, withNl, -1, false);
+    line.fill(NL, ts, len + 1); // #line is newline-padded
     this.#lineLen = 0;
     this.#started = false;
   }
 
   /**
-   * A line is complete: `src[from…to)` is what follows its stamp (the stamp
-   * is in `#line`, or written now when stamping straight into the one
-   * directory), with its newline when `withNl`, and its first bytes are in
-   * `#line` when the script looks at lines. Runs the script over it and puts
-   * it into each selected directory, as `buffer_put` and, with the newline,
-   * `buffer_PUTC`. `staged` is where `src` sits in the first directory's
-   * staging area (-1: not there).
+   * Puts a complete line of `len` bytes into each selected directory, as
+   * `buffer_put` and, with its newline when `withNl`, `buffer_PUTC`: the
+   * stamp (from `#line`, or written now when `direct`), then `src[from…to)`.
+   * `staged` is where `src` sits in the first directory's staging area
+   * (-1: not there); from there the line is moved with `copyWithin`.
    */
-  #emit(src: Uint8Array, from: number, to: number, withNl: boolean, staged: number): void {
+  #emit(
+    src: Uint8Array,
+    from: number,
+    to: number,
+    len: number,
+    withNl: boolean,
+    staged: number,
+    direct: boolean,
+  ): void {
     const ts = this.#ts, line = this.#line, bufs = this.bufs, size = ts + to - from;
-    const len = withNl ? size - 1 : size, direct = this.#directStamp && src !== line;
-    if (this.#inspects) this.#select(len);
     for (let j = 0; j < bufs.length; j++) {
       if (!this.#selected[j]) continue;
       const b = bufs[j];
@@ -292,7 +303,6 @@ export class LineLoop {
       if (withNl) b.putLineNl(len);
       else b.putLine(len);
     }
-    if (this.#inspects || src === line) line.fill(NL, ts, len + 1); // #line is newline-padded
   }
 
   /** Bytes past the first 1000 of a line: PUTC'd one by one between reads. */
@@ -335,25 +345,31 @@ export class LineLoop {
           if (sel && match(args[i] as Uint8Array, line, len)) sel = false;
           break;
         case A_STDERR:
-          if (sel) {
-            if (len > STDERR_MAX) {
-              this.#errPut(line.subarray(0, STDERR_MAX));
-              this.#errPut(ELLIPSIS);
-            } else this.#errPut(line.subarray(0, len + 1));
-          }
+          if (sel) this.#printLine(len);
           break;
         case A_STATUS:
-          if (sel) {
-            const k = args[i] as number;
-            this.status[k].set(line.subarray(0, STATUS_SIZE));
-            this.#statusDirty[k] = true;
-          }
+          if (sel) this.#keepStatus(args[i] as number);
           break;
         case A_DIR:
           this.#selected[args[i] as number] = sel ? 1 : 0;
           break;
       }
     }
+  }
+
+  /** `e`: the line (its first 200 bytes and `...` when longer) to stderr. */
+  #printLine(len: number): void {
+    const line = this.#line;
+    if (len > STDERR_MAX) {
+      this.#errPut(line.subarray(0, STDERR_MAX));
+      this.#errPut(ELLIPSIS);
+    } else this.#errPut(line.subarray(0, len + 1));
+  }
+
+  /** `=`: the line, newline-padded, becomes status file `k`'s content. */
+  #keepStatus(k: number): void {
+    this.status[k].set(this.#line.subarray(0, STATUS_SIZE));
+    this.#statusDirty[k] = true;
   }
 
   #errPut(b: Uint8Array): void {
