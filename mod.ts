@@ -25,12 +25,8 @@ export {
 export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { SysError } from "./lib/common/errors.ts";
-export {
-  COMMANDS,
-  type ControlFailure,
-  sendControl,
-  supervisorRunning,
-} from "./lib/control/control.ts";
+export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
+export { ControlError } from "./lib/control/errors.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";
 export {
   format as formatTai64n,

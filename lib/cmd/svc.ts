@@ -6,6 +6,7 @@
 import { badOptionMessage, getopt } from "../common/args.ts";
 import { errLine } from "../common/output.ts";
 import { sendControl } from "../control/control.ts";
+import { ControlError } from "../control/errors.ts";
 import { reason } from "../common/errors.ts";
 
 const HELP =
@@ -33,13 +34,12 @@ export function main(args: string[]): number {
       errLine(`svc: warning: unable to chdir to ${dir}: ${reason(e)}`);
       continue;
     }
-    const r = sendControl(dir, data);
-    if (r === null) continue;
-    if (r.kind === "not-running") {
-      errLine(`svc: warning: unable to control ${dir}: supervise not running`);
-    } else if (r.kind === "open") {
-      errLine(`svc: warning: unable to control ${dir}: ${reason(r.error)}`);
-    } else errLine(`svc: warning: error writing commands to ${dir}: ${reason(r.error)}`);
+    try {
+      sendControl(dir, data);
+    } catch (e) {
+      if (!(e instanceof ControlError)) throw e;
+      errLine(`svc: warning: ${e.message}`);
+    }
   }
   return 0;
 }

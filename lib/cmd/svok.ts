@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isErrno } from "../common/errors.ts";
 import { fatal, usage } from "../common/output.ts";
 import { supervisorRunning } from "../control/control.ts";
 
@@ -17,8 +18,10 @@ export function main(args: string[]): number {
     fatal("svok", 111, `unable to chdir to ${dir}: `, e);
   }
   if (!isDir) fatal("svok", 111, `unable to chdir to ${dir}: not a directory`);
-  const r = supervisorRunning(dir);
-  if (r === true) return 0;
-  if (r === false || r.code === "ENOENT") return 100;
-  fatal("svok", 111, `unable to open ${dir}/supervise/ok: `, r);
+  try {
+    return supervisorRunning(dir) ? 0 : 100;
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) return 100;
+    fatal("svok", 111, `unable to open ${dir}/supervise/ok: `, e);
+  }
 }

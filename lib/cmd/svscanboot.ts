@@ -16,6 +16,7 @@
 import { fatal, warn } from "../common/output.ts";
 import { selfArgv } from "../common/self.ts";
 import { sendControl } from "../control/control.ts";
+import { ControlError } from "../control/errors.ts";
 import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
@@ -55,8 +56,13 @@ function releaseOld(dir: string): void {
     return;
   }
   for (const n of names.sort()) {
-    sendControl(`${dir}/${n}`, "dx");
-    sendControl(`${dir}/${n}/log`, "dx");
+    for (const service of [`${dir}/${n}`, `${dir}/${n}/log`]) {
+      try {
+        sendControl(service, "dx");
+      } catch (e) {
+        if (!(e instanceof ControlError)) throw e; // svc's warning, sent nowhere
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import { errLine } from "../common/output.ts";
+import { ControlError } from "../control/errors.ts";
 import { parseSvwait, svwait } from "../control/svwait.ts";
 
 const SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";
@@ -20,10 +21,11 @@ export async function main(args: string[]): Promise<number> {
     errLine(`dt svwait: usage: ${SYNOPSIS}`);
     return 100;
   }
-  const r = await svwait(a);
-  if (typeof r === "object") {
-    errLine(`dt svwait: fatal: ${r.fatal}`);
+  try {
+    return await svwait(a);
+  } catch (e) {
+    if (!(e instanceof ControlError)) throw e;
+    errLine(`dt svwait: fatal: ${e.message}`);
     return 111;
   }
-  return r;
 }

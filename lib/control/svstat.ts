@@ -6,8 +6,9 @@
  */
 import { decodeStatus, type Status, STATUS_SIZE } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { isErrno, reason } from "../common/errors.ts";
+import { isErrno } from "../common/errors.ts";
 import { supervisorRunning } from "./control.ts";
+import { ControlError } from "./errors.ts";
 
 /** Formats the text after `DIR: ` for a service that has a status, exactly as svstat 0.76. */
 export function formatStatus(s: Status, at: Tai64n, normallyUp: boolean): string {
@@ -23,39 +24,60 @@ export function formatStatus(s: Status, at: Tai64n, normallyUp: boolean): string
   return line;
 }
 
-/** What svstat reads of a service directory: its status, or daemontools' words for why not. */
-export type ServiceRead = { status: Status; normallyUp: boolean } | { error: string };
+/** What svstat reads of a service directory. */
+export interface ServiceRead {
+  /** The 18-byte status. */
+  status: Status;
+  /** No `down` file. */
+  normallyUp: boolean;
+}
 
-/** Reads a service directory's status as daemontools' svstat does, in the same order. */
+/**
+ * Reads a service directory's status as daemontools' svstat does, in the
+ * same order. Throws {@link ControlError} with svstat's words for why not
+ * (what it prints after `DIR: `): `supervise not running`, `unable to
+ * open supervise/status: reason`, ….
+ */
 export function readService(dir: string): ServiceRead {
+  let isDir: boolean;
   try {
-    if (!Deno.statSync(dir).isDirectory) return { error: "unable to chdir: not a directory" };
+    isDir = Deno.statSync(dir).isDirectory;
   } catch (e) {
-    return { error: `unable to chdir: ${reason(e)}` };
+    throw ControlError.of("unable to chdir: ", e);
   }
+  if (!isDir) throw new ControlError("unable to chdir: not a directory");
   let normallyUp = false;
   try {
     Deno.statSync(`${dir}/down`);
   } catch (e) {
-    if (!isErrno(e, "ENOENT")) return { error: `unable to stat down: ${reason(e)}` };
+    if (!isErrno(e, "ENOENT")) throw ControlError.of("unable to stat down: ", e);
     normallyUp = true;
   }
-  const ok = supervisorRunning(dir);
-  if (ok === false) return { error: "supervise not running" };
-  if (ok !== true) return { error: `unable to open supervise/ok: ${reason(ok)}` };
+  let ok: boolean;
+  try {
+    ok = supervisorRunning(dir);
+  } catch (e) {
+    throw ControlError.of("unable to open supervise/ok: ", e);
+  }
+  if (!ok) throw ControlError.notRunning("");
   let bytes: Uint8Array;
   try {
     bytes = Deno.readFileSync(`${dir}/supervise/status`);
   } catch (e) {
-    return { error: `unable to open supervise/status: ${reason(e)}` };
+    throw ControlError.of("unable to open supervise/status: ", e);
   }
   const status = decodeStatus(bytes.subarray(0, STATUS_SIZE));
-  if (status === null) return { error: "unable to read supervise/status: bad format" };
+  if (status === null) throw new ControlError("unable to read supervise/status: bad format");
   return { status, normallyUp };
 }
 
 /** Reads a service directory's state; the text svstat prints after `DIR: `. */
 export function describe(dir: string): string {
-  const r = readService(dir);
-  return "error" in r ? r.error : formatStatus(r.status, now(), r.normallyUp);
+  try {
+    const r = readService(dir);
+    return formatStatus(r.status, now(), r.normallyUp);
+  } catch (e) {
+    if (e instanceof ControlError) return e.message;
+    throw e;
+  }
 }

@@ -10,6 +10,7 @@ import type { ExtraStatus, LastExit } from "../supervise/extra_status.ts";
 import { readExtra } from "../supervise/extra_status.ts";
 import type { Status } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
+import { ControlError } from "./errors.ts";
 import { readService } from "./svstat.ts";
 
 /** One entry of `svstat --json`. */
@@ -67,8 +68,13 @@ export function jsonStatus(
 /** Reads each directory: the JSON document svstat --json prints (with a final newline). */
 export function describeJson(dirs: readonly string[]): string {
   const out = dirs.map((dir): JsonStatus | JsonError => {
-    const r = readService(dir);
-    if ("error" in r) return { dir, error: r.error };
+    let r;
+    try {
+      r = readService(dir);
+    } catch (e) {
+      if (e instanceof ControlError) return { dir, error: e.message };
+      throw e;
+    }
     return jsonStatus(dir, r.status, r.normallyUp, readExtra(dir), now(), Date.now());
   });
   return JSON.stringify(out, null, 2) + "\n";

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { reason } from "../common/errors.ts";
 import { getopt } from "../common/args.ts";
 import { close, O, open, readSome } from "../sys/fd.ts";
 import { mkfifo } from "../sys/fifo.ts";
@@ -17,6 +16,7 @@ import { eventDir } from "../supervise/events.ts";
 import { readExtra } from "../supervise/extra_status.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { supervisorRunning } from "./control.ts";
+import { ControlError } from "./errors.ts";
 
 /** The state waited for: -u up, -U up and ready, -d down, -D down and finish done. */
 export type Want = "u" | "U" | "d" | "D";
@@ -106,10 +106,13 @@ export function look(dir: string): Seen {
   };
 }
 
-/** How a wait ended: 0 reached, 99 timeout, 102 a supervisor exited, or a fatal message (111). */
-export type WaitResult = 0 | 99 | 102 | { fatal: string };
+/** How a wait ended: 0 reached, 99 timeout, 102 a supervisor exited. */
+export type WaitResult = 0 | 99 | 102;
 
-/** Waits as asked. */
+/**
+ * Waits as asked. Rejects with {@link ControlError} (`unable to subscribe
+ * to DIR: supervise not running`, …) when a directory cannot be watched.
+ */
 export function svwait(a: SvwaitArgs): Promise<WaitResult> {
   if (a.dirs.length === 0) return Promise.resolve(0);
   const subs: { path: string; fd: number; w: { close(): void } | null }[] = [];
@@ -140,15 +143,14 @@ export function svwait(a: SvwaitArgs): Promise<WaitResult> {
   const buf = new Uint8Array(64);
   try {
     for (const dir of a.dirs) {
-      const running = supervisorRunning(dir);
-      if (running !== true) {
-        cleanup();
-        return Promise.resolve({
-          fatal: `unable to subscribe to ${dir}: ${
-            running === false ? "supervise not running" : reason(running)
-          }`,
-        });
+      const what = `unable to subscribe to ${dir}: `;
+      let running: boolean;
+      try {
+        running = supervisorRunning(dir);
+      } catch (e) {
+        throw ControlError.of(what, e);
       }
+      if (!running) throw ControlError.notRunning(what);
       const path = `${eventDir(`${dir}/supervise`)}/svwait.${Deno.pid}.${subs.length}`;
       try {
         mkfifo(path, 0o600);
@@ -156,13 +158,12 @@ export function svwait(a: SvwaitArgs): Promise<WaitResult> {
         const fd = open(path, O.RDWR | O.NONBLOCK | O.CLOEXEC);
         subs.push({ path, fd, w: null });
       } catch (e) {
-        cleanup();
-        return Promise.resolve({ fatal: `unable to subscribe to ${dir}: ${reason(e)}` });
+        throw ControlError.of(what, e);
       }
     }
   } catch (e) {
     cleanup();
-    return Promise.resolve({ fatal: reason(e) });
+    return Promise.reject(e instanceof ControlError ? e : ControlError.of("", e));
   }
   a.dirs.forEach((d, i) => seen[i] = look(d));
   subs.forEach((s, i) => {

@@ -14,6 +14,7 @@ import { spawn } from "../sys/spawn.ts";
 import { waitChild } from "../sys/reaper.ts";
 import { close as closeFd, O, open as openFd, writeSomeAsync } from "../sys/fd.ts";
 import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
+import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
 import type { DirSpec } from "./script.ts";
@@ -190,7 +191,7 @@ export class LogDir {
       const w = await writeSomeAsync(fd, off === 0 ? bytes : bytes.subarray(off));
       this.#live();
       if (w > 0) off += w;
-      else if (w !== -4) {
+      else if (w !== -ERRNO.EINTR) {
         this.#ctx.warn(
           `unable to write to ${this.name}/current, pausing: ${reason(new SysError("write", -w))}`,
         );
