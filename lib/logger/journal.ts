@@ -20,8 +20,8 @@
  * files past the recorded size. The bodies are never read; the file is cut
  * back to its header every {@link RESET_AT} bytes.
  *
- * Only scripts whose every line goes to one directory are journaled (one
- * directory, no pattern): there a line in the pipe is a line in the files.
+ * Only scripts with one directory are journaled: there a line in the pipe
+ * is a line in the files, or none (its patterns, run again, tell which).
  * (A processor is no obstacle: the files it rewrites are those of earlier
  * rotations; when the chunk's own `current` was processed away meanwhile,
  * recovery cannot count and takes nothing.) Every step runs off the JS thread; a step that fails leaves
@@ -42,10 +42,17 @@ export const JOURNAL = "journal";
 /** The file is cut back to its header once the moved bytes pass this. */
 export const RESET_AT = 64 << 10;
 
-/** True when every line of `script` goes to its one directory, so lines in the pipe are lines in the files. */
+/**
+ * True when `script` logs to one directory: there each line in the pipe is
+ * a line in the files, or, for lines its patterns keep out, none.
+ */
 export function journaled(script: ParsedScript): boolean {
-  return script.dirs.length === 1 &&
-    script.actions.every((a) => a.kind !== "select" && a.kind !== "deselect");
+  return script.dirs.length === 1;
+}
+
+/** True when `script`'s patterns may keep lines out of its directory. */
+export function selects(script: ParsedScript): boolean {
+  return script.actions.some((a) => a.kind === "select" || a.kind === "deselect");
 }
 
 /** Where the next lines go: inode and size of `current` (null while there is none). */

@@ -9,7 +9,8 @@
  *   lines were written first; the rest of it is taken out.
  * - None of it left: the lines of the log files past the size the journal
  *   names, in the `current` it names and the files rotated after it, are
- *   counted; that many lines are taken out of the pipe, and bytes after the
+ *   counted; that many lines are taken out of the pipe (lines the script's
+ *   patterns keep out of the directory are passed over), and bytes after the
  *   last newline of `current` (a write cut short) are cut off.
  *
  * When the files cannot tell (the `current` named is gone, the pipe does not
@@ -18,6 +19,8 @@
  *
  * @module
  */
+import { LineLoop } from "../multilog/line_loop.ts";
+import type { ParsedScript } from "../multilog/script.ts";
 import { decodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
 
 /** What recovery needs from the logger. */
@@ -32,6 +35,8 @@ export interface RecoverOptions {
   head(n: number): Uint8Array | null;
   /** Takes `n` bytes out of the head of the pipe. */
   skip(n: number): void;
+  /** The logger's script, when its patterns keep some lines out of the directory. */
+  script?: ParsedScript;
 }
 
 /** What recovery did: bytes taken out of the pipe, bytes cut off `current`. */
@@ -89,9 +94,38 @@ function act(opts: RecoverOptions, h: JournalHeader | null, size: number): Recov
     );
     cut = found.partial;
   }
-  const skipped = endOfLine(head, found.lines);
+  const ends = opts.script ? loggedLineEnds(opts.script, head) : null;
+  const skipped = ends === null
+    ? endOfLine(head, found.lines)
+    : found.lines === 0
+    ? 0
+    : ends[found.lines - 1] ?? head.length;
   if (skipped > 0) opts.skip(skipped);
   return { skipped, cut };
+}
+
+/** What the stamp of a line is taken to be when patterns are run again (the real one is unknown). */
+const STAND_IN = new TextEncoder().encode("@400000000000000000000000");
+
+/**
+ * Where each line of `bytes` that `script` puts into its (first) directory
+ * ends, in order: the script's patterns run again over the lines, with a
+ * stand-in stamp (a pattern on the stamp's digits themselves could be told
+ * wrong).
+ */
+export function loggedLineEnds(script: ParsedScript, bytes: Uint8Array): number[] {
+  const loop = new LineLoop(script, { write: (out, off) => out.set(STAND_IN, off) });
+  const dir = loop.bufs[0];
+  const ends: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const nl = bytes.indexOf(10, at);
+    const end = nl === -1 ? bytes.length : nl + 1;
+    const before = dir.len;
+    loop.consume(bytes.subarray(at, end));
+    if (dir.len > before) ends.push(end);
+    at = end;
+  }
+  return ends;
 }
 
 /** Offset just past the `k`-th newline of `bytes` (all of it when it has fewer). */

@@ -22,7 +22,7 @@ import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
 import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
 import { withFsCredentials } from "../sys/fscreds.ts";
-import { JOURNAL, journaled, LogJournal } from "./journal.ts";
+import { JOURNAL, journaled, LogJournal, selects } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
 import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
 import { recoverFromJournal } from "./recover.ts";
@@ -175,6 +175,7 @@ function journalFor(
       asLogger: (step) => account ? withFsCredentials(account, step) : step(),
       head: (n) => reader.head(n),
       skip: (n) => reader.skip(n),
+      script: selects(script) ? script : undefined,
     });
   } catch (e) {
     opts.log(

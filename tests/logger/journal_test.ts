@@ -10,6 +10,7 @@ import { close, O, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
 import { PipeReader } from "../../lib/logger/pipe_reader.ts";
 import { encodeHeader, HEADER_SIZE } from "../../lib/logger/journal_header.ts";
 import { recoverFromJournal } from "../../lib/logger/recover.ts";
+import { parseScript } from "../../lib/multilog/script.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 const CHUNK = "line 2\nline 3\nline 4\n";
@@ -26,6 +27,10 @@ interface Layout {
   start?: number;
   /** What the pipe holds (default: the chunk, then more). */
   inPipe?: string;
+  /** The chunk (default CHUNK). */
+  chunk?: string;
+  /** The logger's script, when it has patterns. */
+  script?: string[];
 }
 
 /** Lays it out, recovers, and returns what is left in the pipe and in each file. */
@@ -37,19 +42,21 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
   const ino = Deno.statSync(`${main}/${named}`).ino!;
   const start = l.start ?? HEADER_SIZE;
   const journal = `${dir}/journal`;
-  const header = encodeHeader({ n: CHUNK.length, start, ino, size: BEFORE.length });
+  const chunk = l.chunk ?? CHUNK;
+  const header = encodeHeader({ n: chunk.length, start, ino, size: BEFORE.length });
   const body = new Uint8Array(l.start === undefined ? l.moved ?? 0 : 0);
   Deno.writeFileSync(journal, new Uint8Array([...header, ...body]));
   const [r, w] = pipe(O.CLOEXEC | O.NONBLOCK);
   const reader = new PipeReader(r);
   try {
-    writeAll(w, enc.encode(l.inPipe ?? CHUNK.slice(l.moved ?? 0) + "line 5\n"));
+    writeAll(w, enc.encode(l.inPipe ?? chunk.slice(l.moved ?? 0) + "line 5\n"));
     recoverFromJournal({
       journal,
       dir: main,
       asLogger: (step) => step(),
       head: (n) => reader.head(n),
       skip: (n) => reader.skip(n),
+      script: l.script ? parseScript(l.script) : undefined,
     });
     const buf = new Uint8Array(1 << 16);
     const n = readSome(r, buf);
@@ -111,6 +118,17 @@ Deno.test("log journal: what a kill at each instant leaves is logged exactly onc
       Deno.writeTextFileSync(`${d}/gone`, BEFORE);
       const got = recover(d, { files: [["current", BEFORE + CHUNK]], named: "../gone" });
       assertEquals(got.pipe, CHUNK + "line 5\n");
+    });
+    await t.step("lines its patterns keep out of the directory are passed over", () => {
+      const chunk = "line 2\ndebug a\nline 3\ndebug b\nline 4\n";
+      const script = ["-debug*", "./main"];
+      const got = recover(dir(), {
+        files: [["current", BEFORE + "line 2\nline 3\n"]],
+        chunk,
+        script,
+      });
+      // line 3 is the second line logged: what follows it (a debug line, then line 4) stays
+      assertEquals(got.pipe, "debug b\nline 4\nline 5\n");
     });
     await t.step("the pipe does not hold the chunk any more: nothing is taken", () => {
       const got = recover(dir(), { files: [["current", BEFORE + CHUNK]], inPipe: "line 9\n" });
