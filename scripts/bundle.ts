@@ -14,7 +14,7 @@ Deno.mkdirSync(`${root}dist/one`, { recursive: true });
 
 async function bundle(entry: string, out: string): Promise<string> {
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "deno", "--no-config", "-o", out, entry],
+    args: ["bundle", "--quiet", "--minify", "--platform", "deno", "--no-config", "-o", out, entry],
     stdout: "inherit",
     stderr: "inherit",
   }).output();

@@ -12,7 +12,7 @@ import { getopt } from "../common/args.ts";
 import { close, O, open, readSome } from "../sys/fd.ts";
 import { mkfifo } from "../sys/fifo.ts";
 import { watchReadable } from "../sys/poller.ts";
-import { eventDir } from "../supervise/events.ts";
+import { eventDir, makeEventDir } from "../supervise/events.ts";
 import { readExtra } from "../supervise/extra_status.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { supervisorRunning } from "./control.ts";
@@ -153,6 +153,7 @@ export function svwait(a: SvwaitArgs): Promise<WaitResult> {
       if (!running) throw ControlError.notRunning(what);
       const path = `${eventDir(`${dir}/supervise`)}/svwait.${Deno.pid}.${subs.length}`;
       try {
+        makeEventDir(`${dir}/supervise`); // made by the first waiter, not by the supervisor
         mkfifo(path, 0o600);
         // read and write: the FIFO never reports a hang-up between two events
         const fd = open(path, O.RDWR | O.NONBLOCK | O.CLOEXEC);

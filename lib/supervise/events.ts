@@ -17,15 +17,20 @@ export function eventDir(superviseDir: string): string {
   return `${superviseDir}/event`;
 }
 
-/** Makes `supervise/event/` (best effort: waiters then say why they cannot subscribe). */
+/**
+ * Makes `supervise/event/` if it is not there (best effort: the waiter's own
+ * FIFO then says why it cannot subscribe). The first waiter makes it, not the
+ * supervisor: a directory is a new inode, which costs more than a spawn, and
+ * most services are never waited for.
+ */
 export function makeEventDir(superviseDir: string): void {
   try {
     Deno.mkdirSync(eventDir(superviseDir), { mode: 0o700 });
   } catch { /* exists, or svwait says why not */ }
 }
 
-/** Writes `event` into every waiter's FIFO; never blocks, never throws. */
-export function broadcast(superviseDir: string, event: string): void {
+/** Writes `events` (one byte each, in order) into every waiter's FIFO; never blocks, never throws. */
+export function broadcast(superviseDir: string, events: string): void {
   const dir = eventDir(superviseDir);
   let names: string[];
   try {
@@ -33,7 +38,7 @@ export function broadcast(superviseDir: string, event: string): void {
   } catch {
     return;
   }
-  const byte = new Uint8Array([event.charCodeAt(0)]);
+  const bytes = Uint8Array.from(events, (c) => c.charCodeAt(0));
   for (const name of names) {
     const path = `${dir}/${name}`;
     const fd = tryOpen(path, O.WRONLY | O.NONBLOCK | O.CLOEXEC);
@@ -44,7 +49,7 @@ export function broadcast(superviseDir: string, event: string): void {
       continue;
     }
     if (fd < 0) continue;
-    writeSome(fd, byte); // a full FIFO already holds a wake-up
+    writeSome(fd, bytes); // a full FIFO already holds a wake-up
     close(fd);
   }
 }

@@ -23,7 +23,7 @@ import { encodeStatus } from "./status.ts";
 import { leftRunning } from "./running.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
 import { type ExtraStatus, initialExtra, writeExtra } from "./extra_status.ts";
-import { broadcast, makeEventDir } from "./events.ts";
+import { broadcast } from "./events.ts";
 import { runFinish } from "./finish.ts";
 import { declaresReadiness, Readiness } from "./readiness.ts";
 import {
@@ -320,7 +320,6 @@ export class Supervisor {
       throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`, e);
     }
     this.#openControl();
-    makeEventDir(`${dir}/supervise`);
     if (h !== undefined && h.pid) this.#extra = { ...this.#extra, state: "up", pid: h.pid };
     if (h === undefined) this.#readLeftRunning();
     if (h === undefined && this.#pid) this.#extra = { ...this.#extra, state: "up", pid: this.#pid };
@@ -658,7 +657,7 @@ export class Supervisor {
       this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
     }
     if (!after) {
-      broadcast(this.#superviseAt(), "D");
+      this.#tell(this.#superviseAt(), "D");
       return this.#resume();
     }
     this.#finishing = true;
@@ -745,20 +744,52 @@ export class Supervisor {
 
   /**
    * Writes supervise/status (via status.new and a rename), as announce() in
-   * supervise.c; then dt's extra state beside it, and tells the waiters.
+   * supervise.c; dt's extra state beside it and the waiters' events follow at
+   * the end of this turn ({@link #tell}).
    */
   #announce(event = "s"): void {
-    if (!this.#announceStatus()) return; // reported; the extra state would only say it twice
     const at = this.#superviseAt();
-    try {
-      withSpare(() => writeExtra(at, this.#extra));
-    } catch (e) {
-      this.#log(`supervise: warning: unable to write ${at}/status.json: ${reason(e)}`);
-    }
-    broadcast(at, event);
+    // reported; the extra state would only say it twice
+    if (this.#announceStatus(at)) this.#tell(at, event);
   }
 
-  #announceStatus(): boolean {
+  /** What is still to be written of dt's extra state and events this turn. */
+  #pending: { at: string; events: string } | null = null;
+
+  /**
+   * Queues `event` for the waiters. status.json and the events are written
+   * once a turn, after the statuses of the turn: a start writes status twice
+   * (down, then up) but status.json once, and a scan that starts many services
+   * has spawned them all before it writes their extra states (a new file costs
+   * more than a spawn). Readers trust status.json only when it agrees with
+   * status (svstat --json, svwait), and a waiter woken by an event reads both.
+   */
+  #tell(at: string, event: string): void {
+    if (this.#pending !== null) {
+      this.#pending.at = at;
+      this.#pending.events += event;
+      return;
+    }
+    this.#pending = { at, events: event };
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Writes the queued extra state and events now (never throws: it runs as a microtask). */
+  #flush(): void {
+    const p = this.#pending;
+    if (p === null) return;
+    this.#pending = null;
+    try {
+      withSpare(() => writeExtra(p.at, this.#extra));
+    } catch (e) {
+      try {
+        this.#log(`supervise: warning: unable to write ${p.at}/status.json: ${reason(e)}`);
+      } catch { /* best effort */ }
+    }
+    broadcast(p.at, p.events);
+  }
+
+  #announceStatus(at: string): boolean {
     const dir = this.dir;
     const bytes = encodeStatus({
       when: this.#when,
@@ -767,7 +798,6 @@ export class Supervisor {
       want: this.#want ? (this.#wantUp ? "u" : "d") : null,
     });
     const tmp = `${dir}/supervise/status.new`;
-    const at = this.#superviseDir() ?? `${dir}/supervise`;
     try {
       // the one descriptor this needs comes from the spare when the process has run out
       withSpare(() => Deno.writeFileSync(`${at}/status.new`, bytes, { mode: 0o644 }));

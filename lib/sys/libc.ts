@@ -1,17 +1,35 @@
 /**
- * The one door to libc. Each lib/sys module binds only the symbols it needs, on
- * first use, so a program pays (~0.2 ms a symbol) only for what it calls.
+ * The one door to libc. Each lib/sys module names the symbols it may need; a
+ * symbol is bound on its first use, alone, so a program pays (~0.2 ms a
+ * symbol: Deno compiles a call stub for each) only for what it calls.
  *
  * @module
  */
 import { SysError } from "../common/errors.ts";
 
-/** Opens libc with just `symbols`, once, on first call of the returned getter. */
+/**
+ * The `symbols` of libc, each bound (a dlopen of libc with that symbol alone)
+ * the first time it is read. Read a symbol into a variable before a moment
+ * when binding it could not be afforded (with RLIMIT_AS lowered).
+ */
 export function lazyLibc<S extends Deno.ForeignLibraryInterface>(
   symbols: S,
 ): () => Deno.DynamicLibrary<S>["symbols"] {
-  let lib: Deno.DynamicLibrary<S> | undefined;
-  return () => (lib ??= Deno.dlopen("libc.so.6", symbols)).symbols;
+  const bound = {} as Record<string, unknown>;
+  for (const name of Object.keys(symbols)) {
+    Object.defineProperty(bound, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const one = { [name]: symbols[name] } as Deno.ForeignLibraryInterface;
+        const fn = Deno.dlopen("libc.so.6", one).symbols[name];
+        Object.defineProperty(bound, name, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
+  const view = bound as Deno.DynamicLibrary<S>["symbols"];
+  return () => view;
 }
 
 const base = lazyLibc({
