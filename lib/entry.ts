@@ -11,7 +11,7 @@ import type { ProgramModule } from "./programs.ts";
 import { Exit } from "./common/errors.ts";
 import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
-import { parseRaw, rawTail } from "./init/raw_args.ts";
+import { CMDLINE, rawTail } from "./init/raw_args.ts";
 
 /** Loaders by program name. */
 export type Programs = Record<string, () => Promise<ProgramModule>>;
@@ -37,15 +37,6 @@ const TITLED = new Set([
   "init",
 ]);
 
-/** This process's argv as raw bytes, from /proc/self/cmdline; null when unreadable. */
-function cmdline(): Uint8Array[] | null {
-  try {
-    return parseRaw(Deno.readFileSync("/proc/self/cmdline"));
-  } catch {
-    return null;
-  }
-}
-
 /** The name dt was started as: argv[0] (cheap from /proc), else node:process's argv0. */
 async function argv0(raw: Uint8Array[] | null): Promise<string> {
   if (raw !== null && raw.length > 0) return new TextDecoder().decode(raw[0]);
@@ -53,8 +44,8 @@ async function argv0(raw: Uint8Array[] | null): Promise<string> {
 }
 
 async function run(programs: Programs, help: () => string): Promise<number> {
-  // argv0 first: setting the process title below changes what /proc shows.
-  const raw = cmdline();
+  // argv0 from the command line read at import (raw_args.ts), before the title below changes it
+  const raw = CMDLINE;
   const name = basename(await argv0(raw));
   let args = [...Deno.args];
   let prog = name;

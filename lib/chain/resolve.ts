@@ -47,6 +47,28 @@ export function dispatchChain(argv: readonly string[]): InProcess | null {
   return null;
 }
 
+/**
+ * Whether `argv` could start dt at all, from the names alone: dt answers to
+ * the name it is started under when that is one of its programs, else to its
+ * first argument, so a program that is neither called `dt` nor one of dt's
+ * names and whose first argument is not one either (`true`, `sh -c …`) is not
+ * dt's, and the PATH search and real paths that would tell are not needed.
+ * (A launcher renamed to something else and given no program prints its help
+ * whatever its limits are.) Pure.
+ *
+ * @example
+ * ```ts
+ * mayBeDt(["/bin/true"]);                  // false
+ * mayBeDt(["/usr/local/bin/svstat", "x"]); // true
+ * mayBeDt(["./mydt", "svstat", "x"]);      // true
+ * ```
+ */
+export function mayBeDt(argv: readonly string[]): boolean {
+  const name = basename(argv[0] ?? "");
+  return name === "dt" || isProgramName(name) ||
+    (argv[1] !== undefined && isProgramName(argv[1]));
+}
+
 let selfCache: string[] | undefined;
 
 /**

@@ -34,7 +34,7 @@ import type { ChainProgram } from "./names.ts";
 import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
 import { softValue } from "./softlimit_args.ts";
-import { nextInProcess, realWhich, selfPaths } from "./resolve.ts";
+import { mayBeDt, nextInProcess, realWhich, selfPaths } from "./resolve.ts";
 import { runFghack } from "./fghack.ts";
 import { nprocVerdict } from "./nproc.ts";
 
@@ -213,7 +213,7 @@ function limitsForDt(
 
 /** Replaces this process with `argv`, limits set last; returns only by failing. */
 function execChild(state: ChainState, prog: string, argv: string[], pathVar?: string): never {
-  const real = realWhich(argv[0], pathVar);
+  const real = mayBeDt(argv) ? realWhich(argv[0], pathVar) : null;
   const { limits, env } = real !== null && selfPaths().includes(real)
     ? limitsForDt(state, argv[0])
     : state;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { isErrno } from "../common/errors.ts";
+import { isErrno, SysError } from "../common/errors.ts";
+import { probePath } from "../sys/fd.ts";
 import { fatal, usage } from "../common/output.ts";
 import { supervisorRunning } from "../control/control.ts";
 
@@ -11,13 +12,11 @@ import { supervisorRunning } from "../control/control.ts";
 export function main(args: string[]): number {
   const dir = args[0];
   if (dir === undefined) usage("svok", "dir");
-  let isDir: boolean;
-  try {
-    isDir = Deno.statSync(dir).isDirectory;
-  } catch (e) {
-    fatal("svok", 111, `unable to chdir to ${dir}: `, e);
+  // stat(2)'s answer through open(O_PATH): svok binds open for the probe anyway
+  const isDir = probePath(dir, true);
+  if (isDir < 0) {
+    fatal("svok", 111, `unable to chdir to ${dir}: `, new SysError("stat", -isDir, dir));
   }
-  if (!isDir) fatal("svok", 111, `unable to chdir to ${dir}: not a directory`);
   try {
     return supervisorRunning(dir) ? 0 : 100;
   } catch (e) {

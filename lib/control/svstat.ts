@@ -6,7 +6,9 @@
  */
 import { decodeStatus, type Status, STATUS_SIZE } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { isErrno } from "../common/errors.ts";
+import { SysError } from "../common/errors.ts";
+import { ERRNO } from "../common/errno.ts";
+import { probePath } from "../sys/fd.ts";
 import { supervisorRunning } from "./control.ts";
 import { ControlError } from "./errors.ts";
 
@@ -39,20 +41,14 @@ export interface ServiceRead {
  * open supervise/status: reason`, ….
  */
 export function readService(dir: string): ServiceRead {
-  let isDir: boolean;
-  try {
-    isDir = Deno.statSync(dir).isDirectory;
-  } catch (e) {
-    throw ControlError.of("unable to chdir: ", e);
+  // stat(2)'s answers through open(O_PATH): svstat binds open for the probe anyway
+  const isDir = probePath(dir, true);
+  if (isDir < 0) throw ControlError.of("unable to chdir: ", new SysError("stat", -isDir, dir));
+  const down = probePath(`${dir}/down`);
+  if (down < 0 && down !== -ERRNO.ENOENT) {
+    throw ControlError.of("unable to stat down: ", new SysError("stat", -down, `${dir}/down`));
   }
-  if (!isDir) throw new ControlError("unable to chdir: not a directory");
-  let normallyUp = false;
-  try {
-    Deno.statSync(`${dir}/down`);
-  } catch (e) {
-    if (!isErrno(e, "ENOENT")) throw ControlError.of("unable to stat down: ", e);
-    normallyUp = true;
-  }
+  const normallyUp = down === -ERRNO.ENOENT;
   let ok: boolean;
   try {
     ok = supervisorRunning(dir);

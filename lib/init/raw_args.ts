@@ -8,7 +8,8 @@
  */
 const dec = new TextDecoder();
 
-const CMDLINE: Uint8Array[] | null = (() => {
+/** This process's arguments as raw bytes (argv[0] first), read at import; null when unreadable. */
+export const CMDLINE: Uint8Array[] | null = (() => {
   try {
     return parseRaw(Deno.readFileSync("/proc/self/cmdline"));
   } catch {
@@ -20,11 +21,9 @@ const CMDLINE: Uint8Array[] | null = (() => {
 export function parseRaw(raw: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let start = 0;
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0) {
-      out.push(raw.slice(start, i));
-      start = i + 1;
-    }
+  for (let i = raw.indexOf(0); i !== -1; i = raw.indexOf(0, start)) {
+    out.push(raw.slice(start, i));
+    start = i + 1;
   }
   if (start < raw.length) out.push(raw.slice(start));
   return out;

@@ -23,6 +23,7 @@ export const O = {
   DIRECTORY: 0o200000,
   NOFOLLOW: 0o400000,
   CLOEXEC: 0o2000000,
+  PATH: 0o10000000,
 } as const;
 
 const lib = lazyLibc({
@@ -50,6 +51,20 @@ export function open(path: string, flags: number, mode = 0o644): number {
 export function tryOpen(path: string, flags: number, mode = 0o644): number {
   const fd = lib().open(cstr(path), flags, mode);
   return fd === -1 ? -errno() : fd;
+}
+
+/**
+ * What stat(2) would say of `path` through open(2) with O_PATH (no read
+ * permission needed, symlinks followed): 0 when it exists (and, with `dir`,
+ * is a directory), else -errno (ENOTDIR when `dir` and it is not one). Cheaper
+ * than a first `Deno.statSync` in a one-shot program, which builds a FileInfo
+ * and its dates (loading the time zone).
+ */
+export function probePath(path: string, dir = false): number {
+  const fd = lib().open(cstr(path), O.PATH | O.CLOEXEC | (dir ? O.DIRECTORY : 0), 0);
+  if (fd === -1) return -errno();
+  lib().close(fd);
+  return 0;
 }
 
 /** close(2), ignoring errors. */

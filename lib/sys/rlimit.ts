@@ -1,5 +1,6 @@
 /**
- * Resource limits through libc: getrlimit, setrlimit.
+ * Resource limits through libc: getrlimit, setrlimit (both made of prlimit on
+ * this process: one symbol to bind, not two).
  *
  * Lowering RLIMIT_AS or RLIMIT_DATA in a running Deno makes V8's next heap
  * growth fatal, so {@link prepareLimits} builds every buffer first and its
@@ -11,8 +12,8 @@ import { SysError } from "../common/errors.ts";
 import { errno, errnoReader, lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
-  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
-  setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  // prlimit(0, resource, new | NULL, old | NULL): 0 is this process
+  prlimit: { parameters: ["i32", "i32", "buffer", "buffer"], result: "i32" },
 });
 
 /** Linux resource numbers. */
@@ -43,7 +44,7 @@ export interface Limit {
 /** getrlimit(2); throws {@link SysError} (call `getrlimit`). */
 export function getrlimit(resource: number): Limit {
   const r = new BigUint64Array(2);
-  if (lib().getrlimit(resource, new Uint8Array(r.buffer)) === -1) {
+  if (lib().prlimit(0, resource, null, new Uint8Array(r.buffer)) === -1) {
     throw new SysError("getrlimit", errno());
   }
   return { cur: r[0], max: r[1] };
@@ -52,7 +53,7 @@ export function getrlimit(resource: number): Limit {
 /** setrlimit(2); throws {@link SysError} (call `setrlimit`). */
 export function setrlimit(resource: number, limit: Limit): void {
   const r = new BigUint64Array([limit.cur, limit.max]);
-  if (lib().setrlimit(resource, new Uint8Array(r.buffer)) === -1) {
+  if (lib().prlimit(0, resource, new Uint8Array(r.buffer), null) === -1) {
     throw new SysError("setrlimit", errno());
   }
 }
@@ -72,7 +73,9 @@ export interface PreparedLimits {
 export function prepareLimits(
   limits: readonly { resource: number; limit: Limit }[],
 ): PreparedLimits {
-  const set = lib().setrlimit;
+  const prlimit = lib().prlimit;
+  const set = (resource: number, limit: Uint8Array<ArrayBuffer>) =>
+    prlimit(0, resource, limit, null);
   const readErrno = errnoReader();
   const items = limits.map(({ resource, limit }) => ({
     resource,
@@ -80,7 +83,7 @@ export function prepareLimits(
     next: new Uint8Array(new BigUint64Array([limit.cur, limit.max]).buffer),
     prev: new Uint8Array(new ArrayBuffer(16)),
   }));
-  for (const it of items) lib().getrlimit(it.resource, it.prev);
+  for (const it of items) prlimit(0, it.resource, null, it.prev);
   // a first call of setrlimit (with the values in force) before anything is lowered
   for (const it of items) set(it.resource, it.prev);
   readErrno();
