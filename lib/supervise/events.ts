@@ -32,6 +32,10 @@ export function makeEventDir(superviseDir: string): void {
 /** Writes `events` (one byte each, in order) into every waiter's FIFO; never blocks, never throws. */
 export function broadcast(superviseDir: string, events: string): void {
   const dir = eventDir(superviseDir);
+  // most services have no waiter and no event/: found without the cost of a thrown NotFound
+  const probe = tryOpen(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC);
+  if (probe < 0) return;
+  close(probe);
   let names: string[];
   try {
     names = [...Deno.readDirSync(dir)].map((e) => e.name);

@@ -121,7 +121,8 @@ export function spawn(opts: SpawnOptions): number {
   installReaper();
   const env = opts.env ?? startingEnv();
   const limits = childLimits(opts.limits ?? (defaultLimits ??= startingLimits()));
-  const paths = candidates(opts.path, getEnv(env, "PATH"));
+  // a path with a slash is used as it is: PATH is not read (a scan of the environment)
+  const paths = opts.path.includes("/") ? [opts.path] : candidates(opts.path, getEnv(env, "PATH"));
   let err = ERRNO.ENOENT;
   for (const p of paths) {
     const r = spawnAt(p, opts, env, limits);
