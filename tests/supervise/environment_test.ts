@@ -69,3 +69,28 @@ Deno.test({
     assertEquals(seen.dt, seen.daemontools);
   },
 });
+
+Deno.test("environment: the scanner makes no Deno update check, and its services never hear of it", async () => {
+  await withSandbox(async (sb) => {
+    sb.write("s/probe/run", RUN, true);
+    const sv = sb.start(LAUNCHER, ["svscan", "."], {
+      cwd: sb.path("s"),
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    const file = sb.path("s/probe/environ");
+    await waitFor("the service's environment", () => {
+      try {
+        return Deno.statSync(file).size > 0;
+      } catch {
+        return false;
+      }
+    });
+    // a supervisor looks up no host and reads no certificates at each start
+    const own = entries(Deno.readFileSync(`/proc/${sv.pid}/environ`));
+    assertEquals(own.includes("DENO_NO_UPDATE_CHECK=1"), true, own.join(" "));
+    const service = entries(Deno.readFileSync(file));
+    assertEquals(service.filter((e) => e.startsWith("DENO_")), []);
+    sv.kill("SIGTERM");
+    assertEquals((await sv.status).code, 0);
+  });
+});
