@@ -39,6 +39,11 @@ import type { Ledger } from "./pipe_reader.ts";
 /** The journal's name in the log's `supervise/` directory. */
 export const JOURNAL = "journal";
 
+/** The journal of the log directory `logDir` (`S/log`). */
+export function journalPath(logDir: string): string {
+  return `${logDir}/supervise/${JOURNAL}`;
+}
+
 /** The file is cut back to its header once the moved bytes pass this. */
 export const RESET_AT = 64 << 10;
 

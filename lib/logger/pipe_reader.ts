@@ -151,13 +151,17 @@ export class PipeReader {
    * still in the pipe and no delivery is on (null otherwise); they stay.
    */
   head(n: number): Uint8Array | null {
-    if (this.#busy || this.#closed || this.#pending[0]?.inPipe === false) return null;
-    return this.#peek.head(n);
+    return this.#headInPipe ? this.#peek.head(n) : null;
+  }
+
+  /** True when what is to come starts at the pipe's head and nothing is being delivered. */
+  get #headInPipe(): boolean {
+    return !this.#busy && !this.#closed && this.#pending[0]?.inPipe !== false;
   }
 
   /** Takes the first `n` bytes of what is to come out of the pipe (they are logged already). */
   skip(n: number): void {
-    if (this.#busy || this.#closed || this.#pending[0]?.inPipe === false) return;
+    if (!this.#headInPipe) return;
     let gone = this.#peek.discard(n);
     while (gone > 0 && this.#pending.length) {
       const w = this.#pending[0];
@@ -251,11 +255,6 @@ export class PipeReader {
     return { bytes: bytes.subarray(0, end), inPipe: true };
   }
 
-  /** The start of a line waits in the pipe for its end: hear of the next write to it. */
-  #awaitLineEnd(): void {
-    this.#peek.awaitGrowth();
-  }
-
   async #deliver(): Promise<void> {
     let waiting = false;
     try {
@@ -304,7 +303,8 @@ export class PipeReader {
     }
     if (this.#sink === null || this.#closed) return;
     if (this.#pendingBytes <= backlogCap()) this.#resume();
-    if (waiting) return this.#awaitLineEnd();
+    // the start of a line waits in the pipe for its end: hear of the next write to it
+    if (waiting) return this.#peek.awaitGrowth();
     if (this.#pending.length === 0 && this.#eof) {
       const onEof = this.#onEof;
       this.detach();

@@ -22,7 +22,7 @@ import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
 import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
 import { withFsCredentials } from "../sys/fscreds.ts";
-import { JOURNAL, journaled, LogJournal, selects } from "./journal.ts";
+import { journaled, journalPath, LogJournal, selects } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
 import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
 import { recoverFromJournal } from "./recover.ts";
@@ -144,7 +144,7 @@ function workingDir(dir: string, account?: FsCredentials): { cwd: string; close(
 
 function forgetJournal(dir: string): void {
   try {
-    Deno.truncateSync(`${dir}/supervise/${JOURNAL}`, 0);
+    Deno.truncateSync(journalPath(dir), 0);
   } catch { /* none */ }
 }
 
@@ -161,7 +161,7 @@ function journalFor(
   opts: LogRunnerOptions,
   engine: MultilogEngine,
 ): LogJournal | null {
-  const file = `${opts.dir}/supervise/${JOURNAL}`;
+  const file = journalPath(opts.dir);
   if (!journaled(script)) {
     forgetJournal(opts.dir);
     return null;

@@ -145,17 +145,10 @@ export function peekFd(
   const scratch = new Uint8Array(65536);
   const w = watchReadable(fd, () => {
     if (ended || paused || stalled || moving) return;
-    const n = teeOnce(fd, p.w, Math.min(p.size, PEEK_MAX));
-    if (n === -EAGAIN) return;
-    if (n < 0) return end(new Error(`tee: errno ${-n}`));
-    if (n === 0) return end();
-    // read the copy out at once: the private pipe is shared
-    let got = 0;
-    while (got < n) {
-      const r = readSome(p.r, p.buf.subarray(got, n) as Uint8Array<ArrayBuffer>);
-      if (r > 0) got += r;
-      else if (r !== -EINTR) break;
-    }
+    const got = copyHead(fd, p, Math.min(p.size, PEEK_MAX));
+    if (got === -EAGAIN) return;
+    if (got < 0) return end(new Error(`tee: errno ${-got}`));
+    if (got === 0) return end();
     if (got <= delivered) {
       // nothing new behind what waits to be consumed: no spinning on it
       stalled = true;
@@ -233,16 +226,8 @@ export function peekFd(
       });
     },
     head(n: number) {
-      const len = Math.min(n, p.size);
-      const t = teeOnce(fd, p.w, len);
-      if (t <= 0) return new Uint8Array(0);
-      let got = 0;
-      while (got < t) {
-        const r = readSome(p.r, p.buf.subarray(got, t) as Uint8Array<ArrayBuffer>);
-        if (r > 0) got += r;
-        else if (r !== -EINTR) break;
-      }
-      return p.buf.slice(0, got);
+      const got = copyHead(fd, p, Math.min(n, p.size));
+      return got <= 0 ? new Uint8Array(0) : p.buf.slice(0, got);
     },
     discard(n: number) {
       const gone = drop(n);
@@ -266,6 +251,23 @@ export function peekFd(
       w.forget();
     },
   };
+}
+
+/**
+ * Copies up to `len` bytes at the head of `fd` into `p.buf` (tee, then read
+ * out at once: the private pipe is shared); bytes copied, 0 at end of input,
+ * or -errno (EAGAIN: nothing now).
+ */
+function copyHead(fd: number, p: ReturnType<typeof peekPipe>, len: number): number {
+  const n = teeOnce(fd, p.w, len);
+  if (n <= 0) return n;
+  let got = 0;
+  while (got < n) {
+    const r = readSome(p.r, p.buf.subarray(got, n) as Uint8Array<ArrayBuffer>);
+    if (r > 0) got += r;
+    else if (r !== -EINTR) break;
+  }
+  return got;
 }
 
 /** tee(2) once: bytes copied, 0 at end of input, or -errno (EAGAIN: nothing now). */
