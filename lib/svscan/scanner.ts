@@ -29,6 +29,8 @@ import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
+import { settle, Settler } from "../sys/settle.ts";
+import { spawnCount } from "../sys/spawn.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -130,6 +132,10 @@ export class Scanner {
   readonly #keeper: PipeKeeper;
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
+  /** Services this scan found new: a burst, after which the process settles. */
+  #added = 0;
+  /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
+  readonly #settler = new Settler(1000, () => void settle(), spawnCount);
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
@@ -203,6 +209,7 @@ export class Scanner {
     if (this.#stopping) return;
     keepSpare();
     this.#short = 0;
+    this.#added = 0;
     this.#retry = false;
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
@@ -241,6 +248,7 @@ export class Scanner {
     }
     this.#keepPipes();
     this.#schedule(this.#needsRescan());
+    if (this.#added > 0) this.#settler.busy();
   }
 
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
@@ -289,6 +297,7 @@ export class Scanner {
         active: true,
       };
       this.#services.set(key, e);
+      this.#added++;
     }
     e.name = name;
     e.active = true;
@@ -412,6 +421,7 @@ export class Scanner {
    */
   async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
+    this.#settler.stop();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);

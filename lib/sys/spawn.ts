@@ -112,6 +112,13 @@ function childLimits(list: readonly { resource: number; limit: Limit }[]): Child
   return c;
 }
 
+let started = 0;
+
+/** How many children {@link spawn} has started in this process: a measure of activity. */
+export function spawnCount(): number {
+  return started;
+}
+
 /**
  * Starts a child and returns its pid. The reaper is installed first, so watch
  * the pid with `watchChild` right after. Throws {@link SysError} (call
@@ -132,6 +139,7 @@ export function spawn(opts: SpawnOptions): number {
       if (r === ERRNO.ENOENT || r === ERRNO.EACCES || r === ERRNO.ENOTDIR) continue;
       break;
     }
+    started++;
     return r.pid;
   }
   throw new SysError("posix_spawn", err, opts.path);
