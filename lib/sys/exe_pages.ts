@@ -35,7 +35,7 @@ export interface CleanMapping {
  *
  * @example
  * ```ts
- * import { assertEquals } from "node:assert";
+ * import { deepStrictEqual as assertEquals } from "node:assert";
  * const smaps = [
  *   "1000-3000 r-xp 00000000 08:01 7 /usr/bin/deno", "Rss: 8 kB", "Anonymous: 0 kB",
  *   "3000-4000 r--p 00002000 08:01 7 /usr/bin/deno", "Rss: 4 kB", "Anonymous: 4 kB",
