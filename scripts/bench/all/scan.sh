@@ -112,20 +112,26 @@ for p in $pids; do
 done
 put pss_kib "$pss"
 put procs "$(echo "$pids" | wc -w)"
-# switches: voluntary + involuntary of every thread; cpu: utime + stime (ticks of 10 ms)
-counters() {
-  local sw=0 cpu=0 p
-  for p in $pids; do
-    sw=$((sw + $(cat /proc/"$p"/task/*/status 2>/dev/null |
-      awk '/ctxt_switches/ { s += $2 } END { print s + 0 }')))
-    cpu=$((cpu + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/"$p"/stat 2>/dev/null || echo 0)))
-  done
-  echo "$sw $cpu"
+# switches: voluntary + involuntary of every thread, by thread id, so that a thread which ends in
+# the window (Deno's idle workers retire) counts one wakeup, not minus its whole life's switches;
+# cpu: utime + stime (ticks of 10 ms)
+switches() {
+  local files=() p
+  for p in $pids; do files+=(/proc/"$p"/task/*/status); done
+  awk '/ctxt_switches/ { n = split(FILENAME, f, "/"); s[f[n - 1]] += $2 }
+    END { for (t in s) print t, s[t] }' "${files[@]}" 2>/dev/null
 }
-read -r sw0 cpu0 < <(counters)
+cpu() {
+  local c=0 p
+  for p in $pids; do c=$((c + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/"$p"/stat 2>/dev/null || echo 0))); done
+  echo "$c"
+}
+sw0=$(switches) cpu0=$(cpu)
 sleep "$IDLE"
-read -r sw1 cpu1 < <(counters)
-put idle_wakeups $((sw1 - sw0))
+sw1=$(switches) cpu1=$(cpu)
+put idle_wakeups "$(awk 'NR == FNR { a[$1] = $2; next } { b[$1] = $2 }
+  END { for (t in b) n += b[t] - a[t]; for (t in a) if (!(t in b)) n++; print n + 0 }' \
+  <(echo "$sw0") <(echo "$sw1"))"
 put idle_cpu_ms $(((cpu1 - cpu0) * 10))
 put threads "$(awk '/^Threads:/ { print $2 }' /proc/"$scanner"/status)"
 stop_scanner
