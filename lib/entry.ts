@@ -37,6 +37,13 @@ const TITLED = new Set([
   "init",
 ]);
 
+/**
+ * Programs that run for months, whose start-up is worth giving back
+ * (lib/sys/exe_pages.ts): the page table walk costs ~2 ms, which a filter
+ * such as tai64n, often started for one pipeline, should not pay.
+ */
+const SETTLING = new Set(["svscan", "supervise", "svscanboot", "multilog", "init"]);
+
 /** The name dt was started as: argv[0] (cheap from /proc), else node:process's argv0. */
 async function argv0(raw: Uint8Array[] | null): Promise<string> {
   if (raw !== null && raw.length > 0) return new TextDecoder().decode(raw[0]);
@@ -65,6 +72,8 @@ async function run(programs: Programs, help: () => string): Promise<number> {
     errLine(`dt: fatal: unknown program: ${prog} (dt --help lists them)`);
     return 100;
   }
+  // a program that runs for months gives Deno's start-up pages back before its own code loads
+  if (SETTLING.has(prog)) (await import("./sys/exe_pages.ts")).dropExePages();
   let mod: ProgramModule;
   try {
     mod = await load();
