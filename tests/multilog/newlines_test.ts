@@ -24,3 +24,14 @@ Deno.test("newlines: every offset, at any alignment and length, growing the inde
     }
   }
 });
+
+Deno.test("newlines: chunks of newlines only, from an index of one entry", () => {
+  const buf = new Uint8Array(80).fill(10);
+  for (let off = 0; off < 8; off++) {
+    for (let len = 0; len <= 72; len++) {
+      const chunk = buf.subarray(off, off + len);
+      const r = newlines(chunk, new Int32Array(1));
+      assertEquals([...r.at.subarray(0, r.count)], naive(chunk));
+    }
+  }
+});
