@@ -15,7 +15,7 @@ import { parseScript } from "../multilog/script.ts";
 import { whenReadable } from "../sys/read_ready.ts";
 import { readSome } from "../sys/fd.ts";
 import { growPipe } from "../sys/pipesize.ts";
-import { dropExePages } from "../sys/exe_pages.ts";
+import { settle } from "../sys/settle.ts";
 
 const PROG = "multilog";
 
@@ -42,7 +42,7 @@ export async function main(args: string[]): Promise<number> {
     }
     Deno.addSignalListener("SIGALRM", alrmListener);
     growPipe(0, 1 << 20); // larger reads; more of the log waits in the kernel, not here
-    dropExePages(); // start-up's pages of the runtime: never run again by a logger
+    settle(); // start-up: its garbage collected, its pages of the runtime given back
     const buf = new Uint8Array(1 << 17);
     const one = buf.subarray(0, 1);
     let ready: Promise<void> | null = null;
