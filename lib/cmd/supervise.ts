@@ -5,12 +5,17 @@
  */
 import { fatal, usage } from "../common/output.ts";
 import { type Handover, SuperviseError, Supervisor } from "../supervise/supervisor.ts";
+import { settle, Settler } from "../sys/settle.ts";
+import { spawnCount } from "../sys/spawn.ts";
 
 /** Runs supervise; resolves with its exit code. */
 export async function main(args: string[]): Promise<number> {
   if (args.length !== 1) usage("supervise", "dir");
   // a supervisor whose own code failed is replaced by one that takes its service over
   let adopt: Handover | undefined;
+  // settles (lib/sys/settle.ts) once its first start is a second behind it
+  const settler = new Settler(1000, () => void settle(), spawnCount);
+  settler.busy();
   for (;;) {
     const sv = new Supervisor(args[0], { adopt });
     try {
@@ -20,7 +25,10 @@ export async function main(args: string[]): Promise<number> {
       throw e;
     }
     await sv.done;
-    if (sv.handover === null) return 0;
+    if (sv.handover === null) {
+      settler.stop();
+      return 0;
+    }
     adopt = sv.handover;
   }
 }

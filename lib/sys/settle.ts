@@ -6,7 +6,7 @@
  * V8's memory reducer would collect too, on its own timers some 8 to 30
  * seconds later, waking an otherwise idle process; the launcher turns it off
  * (`--no-memory-reducer`) and exposes `gc` for the programs that settle
- * (svscan, svscanboot, `dt init`). Started another way, `gc` may be missing:
+ * (svscan, svscanboot, supervise, `dt init`). Started another way, `gc` may be missing:
  * the pages are still given back.
  *
  * @module
