@@ -1,8 +1,10 @@
 /**
  * What every entry point does (cli.ts with every program, and the bundle's
- * one-program entries): pick the program from the name dt was started as or
- * else the first argument, load it from `programs`, set the title of the
- * long-running ones, run it, exit with its code. An entry that knows only a
+ * one-program entries): pick the program from the name dt was started as
+ * (argv[0]) or else the first argument (where bin/dt, a sh script with no
+ * `exec -a`, puts the program name it was started under), load it from
+ * `programs`, set the title of the long-running ones, run it, exit with its
+ * code. An entry that knows only a
  * few programs leaves out the rest of dt, which is what makes it start fast.
  *
  * @module

@@ -13,6 +13,7 @@ PACKAGES=(
   "bsdutils script"
   "strace strace"
   "nginx nginx"
+  "busybox busybox"
 )
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }

@@ -80,7 +80,7 @@ export function startingEnv(): Uint8Array[] {
     } catch {
       env = currentEnv().map((e) => enc.encode(e));
     }
-    // what bash added on its way (SHLVL, which its exec always sets) goes too
+    // what the launcher's shell added on its way (SHLVL, PATH: DT_UNSET names them) goes too
     const added = (Deno.env.get("DT_UNSET") ?? "").split(" ").filter((n) => n !== "");
     const drop = [...launcherPrefixes, ...added.map((n) => enc.encode(n + "="))];
     envCache = env.filter((e) => !drop.some((v) => startsWith(e, v)));

@@ -1,7 +1,7 @@
 /**
- * In-process chaining really saves the runtime starts: the launcher (bash)
- * runs once per dt start, so a BASH_ENV hook that appends a line to a file
- * counts them. Names that resolve to something other than dt are exec'd.
+ * In-process chaining really saves the runtime starts: the launcher runs the
+ * Deno that DT_DENO names once per dt start, so a DT_DENO that appends a line
+ * to a file before it runs Deno counts them. Names that resolve to something other than dt are exec'd.
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { ACCOUNT, chainSandbox, ensureAccount, runClean } from "./_probe.ts";
@@ -11,7 +11,11 @@ Deno.test("a chain of dt programs starts the runtime once", async (t) => {
   const { sb, bin, env: base } = chainSandbox();
   try {
     const counter = sb.path("starts");
-    const hook = sb.write("count.sh", `echo start >> ${counter}\n`);
+    const deno = sb.write(
+      "deno.sh",
+      `#!/bin/sh\necho start >> ${counter}\nexec ${Deno.execPath()} "$@"\n`,
+      true,
+    );
     Deno.writeTextFileSync(counter, "");
     Deno.chmodSync(counter, 0o666);
     sb.write("env/FOO", "bar");
@@ -20,7 +24,7 @@ Deno.test("a chain of dt programs starts the runtime once", async (t) => {
     const home = base.HOME;
     const starts = async (argv: string[], path: string) => {
       Deno.writeTextFileSync(counter, "");
-      const r = await runClean(argv, { PATH: path, HOME: home, BASH_ENV: hook }, sb.dir);
+      const r = await runClean(argv, { PATH: path, HOME: home, DT_DENO: deno }, sb.dir);
       assertEquals({ code: r.code, stderr: r.stderr }, { code: 0, stderr: "" }, argv.join(" "));
       return {
         count: Deno.readTextFileSync(counter).split("\n").filter(Boolean).length,

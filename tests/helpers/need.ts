@@ -35,6 +35,7 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   nginx: "nginx",
   unshare: "util-linux",
   useradd: "passwd",
+  busybox: "busybox",
 };
 
 /** The one-line failure of a test whose program is not installed. */

@@ -21,7 +21,7 @@ exec sleep 1000
 `;
 
 function entries(raw: Uint8Array): string[] {
-  // latin1 keeps every byte visible; sorted: the launcher's bash reorders the variables
+  // latin1 keeps every byte visible; sorted: the launcher's sh reorders the variables
   return new TextDecoder("latin1").decode(raw).split("\0").filter((e) => e !== "").sort();
 }
 
