@@ -22,6 +22,7 @@
  * @module
  */
 import { concat } from "../common/bytes.ts";
+import { noteWork } from "../sys/settle.ts";
 import { setNonblock } from "../sys/fd.ts";
 import { type Peeker, peekFd } from "../sys/pipe_peek.ts";
 import { growPipe } from "../sys/pipesize.ts";
@@ -90,6 +91,7 @@ export class PipeReader {
     this.#peek = peekFd(fd, (chunk) => {
       this.#pending.push({ bytes: chunk, inPipe: true });
       this.#pendingBytes += chunk.length;
+      noteWork(chunk.length); // a flood's garbage: the scanner settles once it is over
       // copies waiting for a busy logger: past its share of the budget, they wait in the pipe
       if (this.#pendingBytes > backlogCap()) this.#pause();
       this.#pump();

@@ -29,7 +29,7 @@ import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
-import { settle, Settler } from "../sys/settle.ts";
+import { settle, settleAfterWork, Settler, workNoted } from "../sys/settle.ts";
 import { spawnCount } from "../sys/spawn.ts";
 
 /**
@@ -135,7 +135,7 @@ export class Scanner {
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
-  readonly #settler = new Settler(1000, () => void settle(), spawnCount);
+  readonly #settler = new Settler(1000, () => void settle(), () => spawnCount() + workNoted());
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
@@ -169,6 +169,7 @@ export class Scanner {
    */
   start(): void {
     preparePeek(); // the one private pipe every in-process logger's reader shares
+    settleAfterWork(this.#settler); // a log flood's garbage is collected once it is over
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
     } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
@@ -422,6 +423,7 @@ export class Scanner {
   async shutdown(graceMs: number, opts: ShutdownOptions = {}): Promise<void> {
     this.#stopping = true;
     this.#settler.stop();
+    settleAfterWork(null);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);

@@ -12,6 +12,11 @@
  * @module
  */
 import { dropExePages } from "./exe_pages.ts";
+import { lazyLibc } from "./libc.ts";
+
+const lib = lazyLibc({
+  malloc_trim: { parameters: ["usize"], result: "i32" },
+});
 
 /** What a settle did: whether it collected, and the KiB of the executable given back. */
 export interface Settled {
@@ -19,7 +24,12 @@ export interface Settled {
   droppedKiB: number;
 }
 
-/** A full collection when `gc` is exposed, then the start-up pages dropped. Never throws. */
+/**
+ * A full collection when `gc` is exposed; then what malloc holds free given
+ * back (malloc_trim: the buffers a log flood left are freed by the collection
+ * but stay in malloc's arenas otherwise); then the start-up pages dropped.
+ * Never throws.
+ */
 export function settle(): Settled {
   const gc = (globalThis as { gc?: (o?: unknown) => unknown }).gc;
   let collected = false;
@@ -29,7 +39,37 @@ export function settle(): Settled {
       collected = true;
     } catch { /* an older V8's gc() takes no options */ }
   }
+  try {
+    lib().malloc_trim(0n);
+  } catch { /* not glibc: nothing to give back this way */ }
   return { collected, droppedKiB: dropExePages() };
+}
+
+/** Work (bytes of logs read) after which a settle is due again: the garbage it left is collected. */
+export const WORK_BURST = 16 << 20;
+
+let work = 0;
+let workSettler: Settler | null = null;
+
+/**
+ * Work that leaves garbage behind was done (`n` bytes of a log read): the
+ * settler given to {@link settleAfterWork} is armed once {@link WORK_BURST}
+ * more has been done since it last settled. With V8's memory reducer off, the
+ * garbage of a log flood would otherwise stay until the next allocation.
+ */
+export function noteWork(n: number): void {
+  work += n;
+  workSettler?.workDone(work);
+}
+
+/** Work noted so far ({@link noteWork}): part of a settler's progress. */
+export function workNoted(): number {
+  return work;
+}
+
+/** `s` is armed after every {@link WORK_BURST} of work noted; null: none is. */
+export function settleAfterWork(s: Settler | null): void {
+  workSettler = s;
 }
 
 /**
@@ -52,6 +92,8 @@ export class Settler {
   readonly #progress: () => number;
   #seen = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Work noted when this last settled (or was made). */
+  #workAtSettle = work;
 
   /** A settler that runs `act` (default {@link settle}) once a burst has been quiet `quietMs`. */
   constructor(
@@ -78,10 +120,18 @@ export class Settler {
       if (now !== this.#seen) {
         this.#seen = now;
         this.#arm();
-      } else this.#act();
+      } else {
+        this.#workAtSettle = work;
+        this.#act();
+      }
     }, this.#quietMs);
     Deno.unrefTimer(t);
     this.#timer = t;
+  }
+
+  /** Work noted reached `total`: a burst of it arms this settler. */
+  workDone(total: number): void {
+    if (this.#timer === undefined && total - this.#workAtSettle >= WORK_BURST) this.busy();
   }
 
   /** No settle is due any more. */

@@ -9,8 +9,9 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { LAUNCHER, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { cleanExeKiB, unsettled } from "../helpers/exe_pages.ts";
-import { Settler } from "../../lib/sys/settle.ts";
+import { noteWork, settleAfterWork, Settler, WORK_BURST, workNoted } from "../../lib/sys/settle.ts";
 import { restarted, signal, up } from "./_svscan.ts";
+import { mkfifo } from "../../lib/sys/fifo.ts";
 
 Deno.test("svscan: after its burst it gives start-up's pages back, and supervises as before", async () => {
   await withSandbox(async (sb) => {
@@ -46,6 +47,62 @@ Deno.test("svscan: after its burst it gives start-up's pages back, and supervise
   });
 });
 
+/** KiB of `pid`'s anonymous memory, its proportional share (Pss_Anon). */
+function anonKiB(pid: number): number {
+  const m = /^Pss_Anon:\s+(\d+)/m.exec(Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`));
+  return m ? Number(m[1]) : 0;
+}
+
+Deno.test("svscan: after a log flood through an in-process logger, its memory is given back", async () => {
+  await withSandbox(async (sb) => {
+    const line = "0123456789".repeat(7);
+    const go = sb.path("go");
+    mkfifo(go);
+    // the flood starts when the test opens the FIFO: after the scanner's first settle
+    const dir = sb.service(
+      "service/f",
+      `read x <${go}\nyes ${line} | head -c 67108864\nexec sleep 1000`,
+    );
+    sb.write("service/f/log/run", "#!/bin/sh\nexec multilog t s16777215 n20 ./main\n", true);
+    const p = sb.start(LAUNCHER, ["svscan", sb.path("service")], { cwd: sb.dir });
+    const ref = await unsettled(sb);
+    await waitFor("the first settle", () => cleanExeKiB(p.pid) < cleanExeKiB(ref.proc.pid) * 0.6);
+    const f = Deno.openSync(go, { write: true });
+    f.writeSync(new TextEncoder().encode("go\n"));
+    f.close();
+    let peak = 0;
+    const logged = () => {
+      let n = 0;
+      for (const e of Deno.readDirSync(`${dir}/log/main`)) {
+        if (e.name === "current" || e.name.startsWith("@")) {
+          n += Deno.statSync(`${dir}/log/main/${e.name}`).size;
+        }
+      }
+      return n;
+    };
+    // 64 MiB of lines, each stamped (+26 bytes): all of it in the files
+    const want = 67108864 / (line.length + 1) * (line.length + 27);
+    await waitFor("the flood logged", () => {
+      peak = Math.max(peak, anonKiB(p.pid));
+      try {
+        return logged() >= want - (line.length + 27);
+      } catch {
+        return false;
+      }
+    }, 60000);
+    peak = Math.max(peak, anonKiB(p.pid));
+    const after = await waitFor("memory given back", () => {
+      const now = anonKiB(p.pid);
+      return now < peak / 2 ? now : 0;
+    });
+    assert(after < peak, `${after} KiB after, ${peak} KiB at the peak`);
+    signal(p.pid, "SIGTERM");
+    assertEquals((await p.status).code, 0);
+    ref.end();
+    assertEquals((await ref.proc.status).code, 0);
+  });
+});
+
 Deno.test("Settler: settles once, after progress has stopped moving, and not while it moves", async () => {
   let progress = 0;
   const acts: number[] = [];
@@ -65,4 +122,32 @@ Deno.test("Settler: settles once, after progress has stopped moving, and not whi
   await new Promise((r) => setTimeout(r, 60));
   assertEquals(acts, [last]);
   s.stop();
+});
+
+Deno.test("Settler: a burst of work (a log flood) arms it again once it is over", async () => {
+  let acts = 0;
+  const s = new Settler(20, () => acts++, workNoted);
+  settleAfterWork(s);
+  try {
+    // less than a burst arms nothing
+    noteWork(WORK_BURST / 2);
+    await new Promise((r) => setTimeout(r, 60));
+    assertEquals(acts, 0);
+    // a flood: settles once, after the work stopped, not while it went on
+    for (let i = 0; i < 20; i++) {
+      noteWork(WORK_BURST / 8);
+      await new Promise((r) => setTimeout(r, 5));
+      assertEquals(acts, 0, `settled during the flood (step ${i})`);
+    }
+    await waitFor("settled after the flood", () => acts > 0);
+    await new Promise((r) => setTimeout(r, 60));
+    assertEquals(acts, 1);
+    // counted from that settle: a little more work arms nothing
+    noteWork(WORK_BURST / 2);
+    await new Promise((r) => setTimeout(r, 60));
+    assertEquals(acts, 1);
+  } finally {
+    settleAfterWork(null);
+    s.stop();
+  }
 });
