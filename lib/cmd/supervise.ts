@@ -5,8 +5,7 @@
  */
 import { fatal, usage } from "../common/output.ts";
 import { type Handover, SuperviseError, Supervisor } from "../supervise/supervisor.ts";
-import { settle, Settler } from "../sys/settle.ts";
-import { spawnCount } from "../sys/spawn.ts";
+import { Settler } from "../sys/settle.ts";
 
 /** Runs supervise; resolves with its exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -14,7 +13,7 @@ export async function main(args: string[]): Promise<number> {
   // a supervisor whose own code failed is replaced by one that takes its service over
   let adopt: Handover | undefined;
   // settles (lib/sys/settle.ts) once its first start is a second behind it
-  const settler = new Settler(1000, () => void settle(), spawnCount);
+  const settler = new Settler();
   settler.busy();
   for (;;) {
     const sv = new Supervisor(args[0], { adopt });

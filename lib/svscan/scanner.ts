@@ -29,8 +29,7 @@ import { descendants } from "../proctree/descendants.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
-import { settle, settleAfterWork, Settler, workNoted } from "../sys/settle.ts";
-import { spawnCount } from "../sys/spawn.ts";
+import { settleAfterWork, Settler } from "../sys/settle.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -135,7 +134,7 @@ export class Scanner {
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
-  readonly #settler = new Settler(1000, () => void settle(), () => spawnCount() + workNoted());
+  readonly #settler = new Settler();
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {

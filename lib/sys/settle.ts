@@ -12,6 +12,7 @@
  * @module
  */
 import { dropExePages } from "./exe_pages.ts";
+import { spawnCount } from "./spawn.ts";
 import { lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
@@ -34,10 +35,8 @@ export function settle(): Settled {
   const gc = (globalThis as { gc?: (o?: unknown) => unknown }).gc;
   let collected = false;
   if (typeof gc === "function") {
-    try {
-      gc({ type: "major", execution: "sync", flavor: "last-resort" });
-      collected = true;
-    } catch { /* an older V8's gc() takes no options */ }
+    gc({ type: "major", execution: "sync", flavor: "last-resort" });
+    collected = true;
   }
   try {
     lib().malloc_trim(0n);
@@ -95,11 +94,15 @@ export class Settler {
   /** Work noted when this last settled (or was made). */
   #workAtSettle = work;
 
-  /** A settler that runs `act` (default {@link settle}) once a burst has been quiet `quietMs`. */
+  /**
+   * A settler that runs `act` (default {@link settle}) once a burst has been
+   * quiet `quietMs`; `progress` is by default this process's activity:
+   * children started and work noted.
+   */
   constructor(
     quietMs = 1000,
     act: () => void = () => void settle(),
-    progress: () => number = () => 0,
+    progress: () => number = () => spawnCount() + work,
   ) {
     this.#quietMs = quietMs;
     this.#act = act;

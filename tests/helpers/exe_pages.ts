@@ -4,7 +4,7 @@
  * to compare with: what a settled dt program gives back.
  */
 import { cleanExeMappings } from "../../lib/sys/exe_pages.ts";
-import { mkfifo } from "../../lib/sys/fifo.ts";
+import { startOnFifo } from "./fifo_run.ts";
 import { CLI, type Proc, type Sandbox, waitFor } from "./mod.ts";
 
 /** KiB of `pid`'s executable resident in its clean mappings (from /proc/PID/smaps). */
@@ -19,18 +19,9 @@ export function cleanExeKiB(pid: number): number {
  * once it has stamped a line: the reference. `end()` closes its input.
  */
 export async function unsettled(sb: Sandbox): Promise<{ proc: Proc; end(): void }> {
-  const fifo = sb.path(`unsettled.${crypto.randomUUID()}`);
-  mkfifo(fifo);
-  const f = Deno.openSync(fifo, { read: true, write: true });
-  const proc = sb.start("bash", [
-    "-c",
-    'in=$1; shift; exec "$@" <"$in"',
-    "bash",
-    fifo,
-    Deno.execPath(),
-    ...["run", "-A", "--quiet", "--no-config", CLI, "tai64n"],
-  ], { cwd: sb.dir });
-  f.writeSync(new TextEncoder().encode("started\n"));
-  await waitFor("the reference stamped a line", () => proc.stdout().includes(" started\n"));
-  return { proc, end: () => f.close() };
+  const argv = [Deno.execPath(), "run", "-A", "--quiet", "--no-config", CLI, "tai64n"];
+  const run = startOnFifo(sb, argv, sb.dir, sb.path(`unsettled.${crypto.randomUUID()}`));
+  run.write("started\n");
+  await waitFor("the reference stamped a line", () => run.proc.stdout().includes(" started\n"));
+  return { proc: run.proc, end: run.end };
 }
