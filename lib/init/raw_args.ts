@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { splitNul } from "../common/bytes.ts";
-
 const dec = new TextDecoder();
 
 /** This process's arguments as raw bytes (argv[0] first), read at import; null when unreadable. */
@@ -21,7 +19,14 @@ export const CMDLINE: Uint8Array[] | null = (() => {
 
 /** Splits a NUL-separated cmdline into its arguments (empty ones kept). */
 export function parseRaw(raw: Uint8Array): Uint8Array[] {
-  return splitNul(raw, true);
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let i = raw.indexOf(0); i !== -1; i = raw.indexOf(0, start)) {
+    out.push(raw.slice(start, i));
+    start = i + 1;
+  }
+  if (start < raw.length) out.push(raw.slice(start));
+  return out;
 }
 
 /**
