@@ -20,6 +20,12 @@
  * files past the recorded size. The bodies are never read; the file is cut
  * back to its header every {@link RESET_AT} bytes.
  *
+ * The journal is opened once per logger, as root, through the log
+ * supervisor's held `supervise/` (never by path: `S/log` may be the log
+ * account's), without following a link or waiting on a FIFO, and only a
+ * regular file with no other name is used: anything else is refused with a
+ * warning, and that logger's lines are then logged at least once.
+ *
  * Only scripts with one directory are journaled: there a line in the pipe
  * is a line in the files, or none (its patterns, run again, tell which).
  * (A processor is no obstacle: the files it rewrites are those of earlier
@@ -29,8 +35,11 @@
  *
  * @module
  */
-import { close, O, tryOpen } from "../sys/fd.ts";
-import { ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
+import { FileKindError } from "../common/errors.ts";
+import { close, O } from "../sys/fd.ts";
+import { fstat } from "../sys/dir_fd.ts";
+import { openHeld } from "../sys/held_file.ts";
+import { ftruncate, ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
 import type { Peeker } from "../sys/pipe_peek.ts";
 import type { ParsedScript } from "../multilog/script.ts";
 import { encodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
@@ -39,9 +48,42 @@ import type { Ledger } from "./pipe_reader.ts";
 /** The journal's name in the log's `supervise/` directory. */
 export const JOURNAL = "journal";
 
-/** The journal of the log directory `logDir` (`S/log`). */
-export function journalPath(logDir: string): string {
-  return `${logDir}/supervise/${JOURNAL}`;
+/**
+ * Opens the journal in the held `supervise/` `sup` (`label` names it in
+ * messages), read and write, made when `create`: without following a link,
+ * without waiting, a regular file with one name or nothing. Its descriptor;
+ * -ENOENT when there is none and `create` is false. Throws
+ * {@link FileKindError} for a file of another kind (or with other names),
+ * SysError when it cannot be opened.
+ */
+export function openJournal(sup: number, label: string, create: boolean): number {
+  const fd = openHeld(sup, JOURNAL, O.RDWR | (create ? O.CREAT : 0), { label, kind: "file" });
+  if (fd < 0) return fd;
+  let links: number;
+  try {
+    links = fstat(fd, label).nlink;
+  } catch (e) {
+    close(fd);
+    throw e;
+  }
+  if (links !== 1) {
+    close(fd);
+    throw new FileKindError(label, "hardlink", "file");
+  }
+  return fd;
+}
+
+/** Empties the journal in `sup`, if there is one that can be (what it says went stale). */
+export function forgetJournal(sup: number, label: string): void {
+  let fd: number;
+  try {
+    fd = openJournal(sup, label, false);
+  } catch {
+    return; // not one dt made: nothing of dt's to forget
+  }
+  if (fd < 0) return;
+  ftruncate(fd, 0);
+  close(fd);
 }
 
 /** The file is cut back to its header once the moved bytes pass this. */
@@ -63,40 +105,35 @@ export function selects(script: ParsedScript): boolean {
 /** Where the next lines go: inode and size of `current` (null while there is none). */
 export type CurrentFile = () => { ino: number; size: number } | null;
 
-/** After this long with nothing to take, the journal's descriptor is closed (it is reopened as needed). */
-export const IDLE_CLOSE_MS = 1000;
-
 /**
- * A {@link Ledger} writing `S/log/supervise/journal`. Its descriptor is open
- * only while chunks come: an idle logger holds none (so a logged service
- * needs no more descriptors at rest than before the journal).
+ * A {@link Ledger} writing `S/log/supervise/journal` through a descriptor
+ * it holds for the logger's life ({@link openJournal}).
  */
 export class LogJournal implements Ledger {
-  readonly #path: string;
   readonly #current: CurrentFile;
-  #fd = -1;
-  /** Truncate at the first open: what an earlier logger left is recovered already. */
+  #fd: number;
+  /** Emptied before the first chunk: what an earlier logger left is recovered already. */
   #fresh = true;
   /** The file's size as written here. */
   #size = 0;
   /** The header of the chunk in hand, when it was recorded. */
   #header: JournalHeader | null = null;
-  #idle: ReturnType<typeof setTimeout> | null = null;
-  #closed = false;
 
-  /** A journal at `path` (call after recovery); nothing is opened until the first chunk. */
-  constructor(path: string, current: CurrentFile) {
-    this.#path = path;
+  /** A journal on the open descriptor `fd` (call after recovery); it owns `fd` from now on. */
+  constructor(fd: number, current: CurrentFile) {
+    this.#fd = fd;
     this.#current = current;
   }
 
   async begin(n: number): Promise<void> {
     this.#header = null;
-    if (this.#idle !== null) clearTimeout(this.#idle);
-    this.#idle = null;
     const at = this.#current();
-    if (at === null || !this.#open()) return;
     const fd = this.#fd;
+    if (at === null || fd < 0) return;
+    if (this.#fresh) {
+      if (await ftruncateAsync(fd, 0) !== 0) return;
+      this.#fresh = false;
+    }
     let start = Math.max(this.#size, HEADER_SIZE);
     if (start > RESET_AT) {
       // the old header stays, naming a start past the end: "nothing of it is in the pipe"
@@ -129,36 +166,11 @@ export class LogJournal implements Ledger {
         peek.consume(n - moved);
       }
     } else peek.consume(n);
-    if (!this.#closed && this.#fd >= 0) {
-      this.#idle = setTimeout(() => {
-        this.#idle = null;
-        if (this.#header === null) this.#shut();
-      }, IDLE_CLOSE_MS);
-    }
   }
 
   /** Closes the file for good (what it says stays, for the next reader). */
   close(): void {
-    this.#closed = true;
-    if (this.#idle !== null) clearTimeout(this.#idle);
-    this.#idle = null;
-    this.#shut();
-  }
-
-  #open(): boolean {
-    if (this.#closed) return false;
-    if (this.#fd >= 0) return true;
-    const flags = O.RDWR | O.CREAT | O.CLOEXEC | (this.#fresh ? O.TRUNC : 0);
-    const fd = tryOpen(this.#path, flags, 0o644);
-    if (fd < 0) return false; // out of descriptors, say: this chunk is taken at least once
-    this.#fd = fd;
-    this.#fresh = false;
-    return true;
-  }
-
-  #shut(): void {
-    if (this.#fd < 0) return;
-    close(this.#fd);
+    if (this.#fd >= 0) close(this.#fd);
     this.#fd = -1;
   }
 

@@ -22,11 +22,13 @@
 import { LineLoop } from "../multilog/line_loop.ts";
 import type { ParsedScript } from "../multilog/script.ts";
 import { decodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
+import { fstat } from "../sys/dir_fd.ts";
+import { ftruncate, pread } from "../sys/offset_io.ts";
 
 /** What recovery needs from the logger. */
 export interface RecoverOptions {
-  /** The journal file. */
-  journal: string;
+  /** The journal, open for reading and writing (journal.ts's openJournal); left open. */
+  journal: number;
   /** The log directory, as the logger opens it. */
   dir: string;
   /** Runs a step on the log directory with the logger's rights (an account's, for setuidgid). */
@@ -50,27 +52,25 @@ const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
 
 /** Reads the journal, acts on it, empties it. */
 export function recoverFromJournal(opts: RecoverOptions): Recovered {
-  let bytes: Uint8Array, size: number;
+  const fd = opts.journal;
+  let size: number;
+  const bytes = new Uint8Array(HEADER_SIZE);
+  let got = 0;
   try {
-    using f = Deno.openSync(opts.journal, { read: true });
-    size = f.statSync().size;
-    bytes = new Uint8Array(HEADER_SIZE);
-    let got = 0;
+    size = fstat(fd).size;
+    if (size === 0) return NOTHING; // the first start, or a logger that never journaled
     while (got < HEADER_SIZE) {
-      const r = f.readSync(bytes.subarray(got));
-      if (r === null || r === 0) break;
+      const r = pread(fd, bytes.subarray(got), got);
+      if (r <= 0) break;
       got += r;
     }
-    bytes = bytes.subarray(0, got);
   } catch {
-    return NOTHING; // none: the first start, or a logger that never journaled
+    return NOTHING;
   }
   try {
-    return act(opts, decodeHeader(bytes), size);
+    return act(opts, decodeHeader(bytes.subarray(0, got)), size);
   } finally {
-    try {
-      Deno.truncateSync(opts.journal, 0);
-    } catch { /* the next journal is opened empty anyway */ }
+    ftruncate(fd, 0); // (the next journal is emptied before its first chunk anyway)
   }
 }
 

@@ -19,7 +19,10 @@ export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, str
 
 /** How to run finish. */
 export interface FinishRun {
-  cwd: string;
+  /** The service directory, held (finish runs in it). */
+  cwdFd: number;
+  /** The service directory as messages name it. */
+  label: string;
   env: readonly (string | Uint8Array)[];
   fds: readonly (number | null)[];
   ended: Pick<WaitStatus, "code" | "signal">;
@@ -36,12 +39,12 @@ export function runFinish(r: FinishRun): Promise<void> {
     pid = spawn({
       path: "./finish",
       argv: ["./finish", ...finishArgs(r.ended)],
-      cwd: r.cwd,
+      cwdFd: r.cwdFd,
       env: r.env,
       fds: r.fds,
     });
   } catch (e) {
-    r.log(`supervise: warning: unable to start ${r.cwd}/finish: ${reason(e)}`);
+    r.log(`supervise: warning: unable to start ${r.label}/finish: ${reason(e)}`);
     return Promise.resolve();
   }
   r.started?.(pid);

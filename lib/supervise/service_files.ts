@@ -7,8 +7,10 @@
  *
  * @module
  */
+import { FileKindError, reason } from "../common/errors.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 import { SIG } from "../sys/signal.ts";
+import type { ServiceDir } from "./service_dir.ts";
 
 /** What a service directory asks for beyond daemontools. */
 export interface ServiceFiles {
@@ -63,43 +65,41 @@ export function parseFd(text: string): number | null {
   return n >= 3 ? n : null;
 }
 
-function readText(path: string): string | null {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    return null;
-  }
-}
-
-function present(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const dec = new TextDecoder();
 
 /**
- * Reads the files of `dir`; `warn` gets a line for each file that is there
- * but unreadable as its kind (it is then as if absent).
+ * Reads the files of the held service directory `dir` (never waiting, never
+ * following a link another account planted: service_dir.ts); `warn` gets a
+ * line for each file that is there but unreadable as its kind (it is then
+ * as if absent).
  */
-export function readServiceFiles(dir: string, warn: (line: string) => void): ServiceFiles {
+export function readServiceFiles(dir: ServiceDir, warn: (line: string) => void): ServiceFiles {
   const f: ServiceFiles = { ...PLAIN };
   // one readdir tells which of the files can be there: a daemontools directory costs no failed open
-  let names: Set<string> | null = null;
-  try {
-    names = new Set([...Deno.readDirSync(dir)].map((e) => e.name));
-  } catch { /* unreadable: each file is tried as it is */ }
-  const exists = (name: string) => (names === null || names.has(name)) && present(`${dir}/${name}`);
-  const num = <T>(name: string, parse: (t: string) => T | null): T | null => {
-    if (names !== null && !names.has(name)) return null;
-    const t = readText(`${dir}/${name}`);
-    if (t === null) return null;
-    const v = parse(t);
-    if (v === null) warn(`${dir}/${name}: bad value: ${JSON.stringify(t.trim())}`);
-    return v;
+  const names = dir.names();
+  const guard = <T>(name: string, fn: () => T, none: T): T => {
+    if (names !== null && !names.has(name)) return none;
+    try {
+      return fn();
+    } catch (e) {
+      warn(
+        e instanceof FileKindError
+          ? `${e.path}: ${e.message}`
+          : `unable to read ${dir.label}/${name}: ${reason(e)}`,
+      );
+      return none;
+    }
   };
+  const exists = (name: string) => guard(name, () => dir.has(name), false);
+  const num = <T>(name: string, parse: (t: string) => T | null): T | null =>
+    guard(name, () => {
+      const b = dir.read(name);
+      if (b === null) return null;
+      const t = dec.decode(b);
+      const v = parse(t);
+      if (v === null) warn(`${dir.label}/${name}: bad value: ${JSON.stringify(t.trim())}`);
+      return v;
+    }, null);
   f.finish = exists("finish");
   f.timeoutFinish = num("timeout-finish", parseMs) ?? DEFAULT_TIMEOUT_FINISH_MS;
   f.downSignal = num("down-signal", parseSignalFile) ?? SIG.TERM;

@@ -16,6 +16,8 @@
 import { lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   pwrite_wait: {
     name: "pwrite",
     parameters: ["i32", "buffer", "usize", "i64"],
@@ -74,4 +76,17 @@ export async function spliceToFileAsync(
     SPLICE_F_NONBLOCK,
   );
   return Number(r);
+}
+
+/**
+ * ftruncate(2) on this thread (a small file on a local disk, where waiting
+ * is not expected); 0 or -1.
+ */
+export function ftruncate(fd: number, length: number): number {
+  return lib().ftruncate(fd, BigInt(length));
+}
+
+/** pread(2) on this thread, once: bytes read, or -1. */
+export function pread(fd: number, buf: Uint8Array<ArrayBuffer>, offset: number): number {
+  return Number(lib().pread(fd, buf, BigInt(buf.length), BigInt(offset)));
 }

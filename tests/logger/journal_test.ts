@@ -6,7 +6,7 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { withSandbox } from "../helpers/mod.ts";
-import { close, O, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
+import { close, O, open, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
 import { PipeReader } from "../../lib/logger/pipe_reader.ts";
 import { encodeHeader, HEADER_SIZE } from "../../lib/logger/journal_header.ts";
 import { recoverFromJournal } from "../../lib/logger/recover.ts";
@@ -48,10 +48,11 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
   Deno.writeFileSync(journal, new Uint8Array([...header, ...body]));
   const [r, w] = pipe(O.CLOEXEC | O.NONBLOCK);
   const reader = new PipeReader(r);
+  const jfd = open(journal, O.RDWR | O.CLOEXEC);
   try {
     writeAll(w, enc.encode(l.inPipe ?? chunk.slice(l.moved ?? 0) + "line 5\n"));
     recoverFromJournal({
-      journal,
+      journal: jfd,
       dir: main,
       asLogger: (step) => step(),
       head: (n) => reader.head(n),
@@ -70,6 +71,7 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
     assertEquals(Deno.statSync(journal).size, 0);
     return { pipe: n > 0 ? dec.decode(buf.subarray(0, n)) : "", files };
   } finally {
+    close(jfd);
     reader.close();
     close(r);
     close(w);
