@@ -540,7 +540,7 @@ export class Supervisor {
     let ready: Readiness | null = null;
     let pid: number;
     try {
-      if (declaresReadiness(files)) ready = new Readiness(files, this.#superviseAt());
+      if (declaresReadiness(files)) ready = new Readiness(files, this.#ino);
       if (files.killTree) becomeSubreaper();
       pid = spawn({
         path: "./run",
@@ -584,6 +584,7 @@ export class Supervisor {
     };
     this.#readiness = ready;
     ready?.watch(
+      pid,
       () =>
         this.#guard(() => {
           if (this.#pid !== pid) return;
@@ -596,6 +597,7 @@ export class Supervisor {
           this.#extra = { ...this.#extra, statusText: text };
           this.#announce();
         }),
+      (line) => this.#log(`supervise: warning: ${this.dir}: ${line}`),
     );
   }
 
