@@ -570,7 +570,7 @@ export class Supervisor {
     let ready: Readiness | null = null;
     let pid: number;
     try {
-      if (declaresReadiness(files)) ready = new Readiness(files, `/proc/self/fd/${dir.sup}`);
+      if (declaresReadiness(files)) ready = new Readiness(files, dir.key);
       if (files.killTree) becomeSubreaper();
       pid = spawn({
         path: "./run",
@@ -614,6 +614,7 @@ export class Supervisor {
     };
     this.#readiness = ready;
     ready?.watch(
+      pid,
       () =>
         this.#guard(() => {
           if (this.#pid !== pid) return;
@@ -626,6 +627,7 @@ export class Supervisor {
           this.#extra = { ...this.#extra, statusText: text };
           this.#announce();
         }),
+      (line) => this.#log(`supervise: warning: ${this.dir}: ${line}`),
     );
   }
 
