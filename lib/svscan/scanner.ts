@@ -8,6 +8,7 @@
  * @module
  */
 import { isErrno, reason } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
 import { close, pipe } from "../sys/fd.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
@@ -514,10 +515,6 @@ function signal(pid: number, sig: number): void {
   } catch { /* gone, or not ours */ }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** True when `fn/log` exists (any type, as svscan 0.76 checks with stat). */
 function hasLog(fn: string): boolean {
   try {
@@ -530,10 +527,10 @@ function hasLog(fn: string): boolean {
 async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
   const left = deadline - Date.now();
   if (left <= 0) return;
-  let t: ReturnType<typeof setTimeout> | undefined;
+  let t: LongTimeout | undefined;
   await Promise.race([
     Promise.all(ps),
-    new Promise<void>((r) => t = setTimeout(r, left)),
+    new Promise<void>((r) => t = setLongTimeout(r, left)), // the grace may be any length
   ]);
-  clearTimeout(t);
+  clearLongTimeout(t);
 }
