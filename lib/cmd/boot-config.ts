@@ -9,7 +9,7 @@ import { requireSelfExecutable } from "../common/self.ts";
 import { inittabLine, systemdUnit } from "../install/boot_config.ts";
 
 const PROG = "dt boot-config";
-const SYNOPSIS = "[--] systemd|inittab [DIR]";
+const SYNOPSIS = "systemd|inittab [DIR]";
 
 /** Runs boot-config. */
 export function main(args: string[]): number {

@@ -9,7 +9,7 @@ import { requireSelfExecutable } from "../common/self.ts";
 import { installLinks, removeLinks } from "../install/links.ts";
 
 const PROG = "dt install-links";
-const SYNOPSIS = "[--force] [--remove] [--] DIR";
+const SYNOPSIS = "[--force] [--remove] DIR";
 
 /** Runs install-links. */
 export function main(args: string[]): number {
