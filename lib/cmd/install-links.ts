@@ -9,18 +9,22 @@ import { requireSelfExecutable } from "../common/self.ts";
 import { installLinks, removeLinks } from "../install/links.ts";
 
 const PROG = "dt install-links";
+const SYNOPSIS = "[--force] [--remove] DIR";
 
 /** Runs install-links. */
 export function main(args: string[]): number {
-  let force = false, remove = false;
+  let force = false, remove = false, options = true;
   const rest: string[] = [];
   for (const a of args) {
-    if (a === "--force" || a === "-f") force = true;
-    else if (a === "--remove" || a === "-r") remove = true;
-    else if (a.startsWith("-")) usage(PROG, "[--force] [--remove] DIR");
-    else rest.push(a);
+    if (options && a === "--") options = false;
+    else if (options && (a === "--force" || a === "-f")) force = true;
+    else if (options && (a === "--remove" || a === "-r")) remove = true;
+    else if (options && a.startsWith("-") && a !== "-") {
+      errLine(`${PROG}: fatal: unknown option: ${a}`);
+      usage(PROG, SYNOPSIS);
+    } else rest.push(a);
   }
-  if (rest.length !== 1) usage(PROG, "[--force] [--remove] DIR");
+  if (rest.length !== 1) usage(PROG, SYNOPSIS);
   const dir = rest[0];
   const exe = requireSelfExecutable(PROG);
   let results;

@@ -2,11 +2,12 @@
  * `./finish EXITCODE SIGNAL` after each end of `./run` (runit's and s6's
  * convention: the exit code or -1, the signal number or 0), in the service
  * directory with the service's environment and stdio; KILLed after
- * `timeout-finish` ms.
+ * `timeout-finish` ms (any length: the timer is chained; Infinity: never).
  *
  * @module
  */
 import { reason } from "../common/errors.ts";
+import { clearLongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
@@ -26,6 +27,7 @@ export interface FinishRun {
   env: readonly (string | Uint8Array)[];
   fds: readonly (number | null)[];
   ended: Pick<WaitStatus, "code" | "signal">;
+  /** KILL finish after this many ms; Infinity: let it run. */
   timeoutMs: number;
   log: (line: string) => void;
   /** Called with finish's pid once it runs. */
@@ -49,13 +51,13 @@ export function runFinish(r: FinishRun): Promise<void> {
   }
   r.started?.(pid);
   return new Promise((resolve) => {
-    const t = setTimeout(() => {
+    const t = setLongTimeout(() => {
       try {
         kill(pid, SIG.KILL);
       } catch { /* gone */ }
     }, r.timeoutMs);
     watchChild(pid, () => {
-      clearTimeout(t);
+      clearLongTimeout(t);
       resolve();
     });
   });

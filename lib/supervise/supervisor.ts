@@ -7,6 +7,7 @@
  */
 import { ERRNO } from "../common/errno.ts";
 import { isErrno, reason, SysError } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
 import { close, O } from "../sys/fd.ts";
 import { mkfifoAt } from "../sys/dir_fd.ts";
@@ -201,7 +202,7 @@ export class Supervisor {
   #finishing = false;
   /** A start asked for while finishing (svc -o, -u). */
   #startAfterFinish = false;
-  #killTimer: ReturnType<typeof setTimeout> | undefined;
+  #killTimer: LongTimeout | undefined;
 
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
   readonly done: Promise<void>;
@@ -522,7 +523,7 @@ export class Supervisor {
     const ms = this.#files.timeoutKill;
     if (ms === null || this.#killTimer !== undefined) return;
     const pid = this.#pid;
-    this.#killTimer = setTimeout(() =>
+    this.#killTimer = setLongTimeout(() =>
       this.#guard(() => {
         this.#killTimer = undefined;
         if (this.#pid === pid && pid) this.#signal(SIG.KILL);
@@ -669,7 +670,7 @@ export class Supervisor {
 
   #ended(s: WaitStatus): void {
     if (s.pid !== this.#pid) return;
-    if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
+    clearLongTimeout(this.#killTimer);
     this.#killTimer = undefined;
     this.#readiness?.close();
     this.#readiness = null;

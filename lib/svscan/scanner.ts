@@ -8,6 +8,7 @@
  * @module
  */
 import { isErrno, reason, SysError } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
 import { close, O, pipe } from "../sys/fd.ts";
 import { AT_FDCWD, readDirNames, tryOpenAt, tryStatAt, unlinkAt } from "../sys/dir_fd.ts";
@@ -648,10 +649,6 @@ function signal(pid: number, sig: number): void {
   } catch { /* gone, or not ours */ }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** True when the held service directory has a `log` directory (a link to one where it may be followed). */
 function hasLog(dir: ServiceDir): boolean {
   const st = tryStatAt(dir.fd, "log", dir.trusted);
@@ -661,10 +658,10 @@ function hasLog(dir: ServiceDir): boolean {
 async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
   const left = deadline - Date.now();
   if (left <= 0) return;
-  let t: ReturnType<typeof setTimeout> | undefined;
+  let t: LongTimeout | undefined;
   await Promise.race([
     Promise.all(ps),
-    new Promise<void>((r) => t = setTimeout(r, left)),
+    new Promise<void>((r) => t = setLongTimeout(r, left)), // the grace may be any length
   ]);
-  clearTimeout(t);
+  clearLongTimeout(t);
 }

@@ -58,7 +58,10 @@ Deno.test("svwait: arguments as s6-svwait", () => {
   });
   assertEquals(parseSvwait(["-x"]), "unknown option: -x");
   assertEquals(parseSvwait(["-t"]), "option -t needs a value");
-  assertEquals(parseSvwait(["-t", "soon"]), "bad timeout: soon");
+  assertEquals(
+    parseSvwait(["-t", "soon"]),
+    "bad timeout: soon (want milliseconds, 0 to 9999999999)",
+  );
 });
 
 Deno.test("svwait: states and events", () => {
