@@ -23,7 +23,7 @@ import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
-import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
+import type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
 import { withFsCredentials } from "../sys/fscreds.ts";
 import { forgetJournal, journaled, LogJournal, openJournal, selects } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";

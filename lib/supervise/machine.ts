@@ -1,0 +1,409 @@
+/**
+ * A supervisor's decisions, as supervise.c makes them, apart from any I/O:
+ * one {@link step} from a state and an event to the next state and the
+ * actions to take, in order. The supervisor (supervisor.ts) holds the files,
+ * the timers and the child, carries the actions out, and feeds back what
+ * happened as events. Nothing here reads a clock or a file: the time comes
+ * with each event.
+ *
+ * Phases: `down` (nothing runs; a start may be due at `startAt`), `up`
+ * (`./run`, or an in-process service, runs), `finishing` (`./run` ended;
+ * what its tree left, or `./finish`, still runs), `exited` (the supervisor
+ * is done: `svc -x` with the service down).
+ *
+ * @example
+ * ```ts
+ * import { initialState, step } from "./machine.ts";
+ * const t = { mono: 5000, when: { sec: 0n, nano: 0 }, wall: 0 };
+ * let s = initialState({ downFile: false }, t);
+ * const r = step(s, { type: "begin" }, t);
+ * console.assert(r.actions.some((a) => a.type === "spawn"));
+ * ```
+ *
+ * @module
+ */
+import { SIG } from "../sys/signal.ts";
+import type { WaitStatus } from "../sys/wait.ts";
+import type { Tai64n } from "../tai64n/codec.ts";
+import { type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { PLAIN, type ServiceFiles } from "./service_files.ts";
+
+/** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
+export const RESTART_PAUSE_MS = 1000;
+
+/** The time an event happens at. */
+export interface Clock {
+  /** Monotonic ms (performance.now()): pauses and timers. */
+  mono: number;
+  /** TAI64N: the status file's timestamp. */
+  when: Tai64n;
+  /** Epoch ms: status.json's. */
+  wall: number;
+}
+
+/** What a supervisor knows of its service. */
+export interface State {
+  phase: "down" | "up" | "finishing" | "exited";
+  /** The service's pid when up (this process's for an in-process service), else 0. */
+  pid: number;
+  /** daemontools' flagwant: false after `svc -o` (run once). */
+  want: boolean;
+  /** daemontools' flagwantup: false after `svc -d` or with `down`. */
+  wantUp: boolean;
+  /** `svc -p`. */
+  paused: boolean;
+  /** `svc -x`: exit once the service is down. */
+  exit: boolean;
+  /** When the state last changed as daemontools counts it (the status file's timestamp). */
+  when: Tai64n;
+  /** Monotonic ms of the last start (the one-second pause counts from it). */
+  lastStart: number;
+  /** Monotonic ms a start is due at (its timer armed), or null. */
+  startAt: number | null;
+  /** A start was asked for while finishing (`svc -u`, `-o`). */
+  startAfterFinish: boolean;
+  /** Monotonic ms `timeout-kill` sends KILL at, and to which pid; null when not armed. */
+  killAt: number | null;
+  killPid: number;
+  /** The files of the current (or last) run. */
+  files: ServiceFiles;
+  /** The session of a kill-tree run, 0 otherwise. */
+  sid: number;
+  /** True once `./run` started at least once under this supervisor. */
+  ranOnce: boolean;
+  /** dt's extra state (status.json). */
+  extra: ExtraStatus;
+}
+
+/** What happens to a supervisor. */
+export type Event =
+  /** The directory is taken: announce, then watch what was left running or start. */
+  | { type: "begin" }
+  /** A supervisor takes over from one whose code failed (its timers died with it). */
+  | { type: "takeOver" }
+  /** A control command (one byte of supervise/control, or Supervisor.control). */
+  | { type: "command"; ch: string }
+  /** The restart pause is over. */
+  | { type: "startTimer" }
+  /** `timeout-kill` has passed since the down signal. */
+  | { type: "killTimer" }
+  /** A `spawn` action started the service. */
+  | {
+    type: "started";
+    pid: number;
+    files: ServiceFiles;
+    /** Whether it declares readiness (then not ready until it says so). */
+    declaresReadiness: boolean;
+  }
+  /** A `spawn` action could not start it (the shell reported why). */
+  | { type: "startFailed" }
+  /** The service ended. */
+  | { type: "exited"; status: WaitStatus }
+  /** `./finish` started (its pid shows in status.json while it runs). */
+  | { type: "finishStarted"; pid: number }
+  /** What came after `./run` (leftovers of its tree, `./finish`) is over. */
+  | { type: "finished" }
+  /** The run with this pid said it is ready. */
+  | { type: "ready"; pid: number }
+  /** The run with this pid sent a STATUS= text. */
+  | { type: "statusText"; pid: number; text: string };
+
+/** What the supervisor is to do, in order. */
+export type Action =
+  /** Write status and status.json; then send the waiters `event`. */
+  | { type: "announce"; event: string }
+  /** Send the waiters `event` alone (the files say nothing new). */
+  | { type: "event"; event: string }
+  /** Send `sig` to the service (its tree, with kill-tree), after what was announced before. */
+  | { type: "signal"; sig: number; pid: number }
+  /** Start the service (./run or the in-process runner); answer with started or startFailed. */
+  | { type: "spawn" }
+  /** Watch `pid`, left running by a supervisor that died; its end comes as `exited`. */
+  | { type: "watch"; pid: number }
+  | { type: "armStart"; at: number }
+  | { type: "cancelStart" }
+  | { type: "armKill"; at: number }
+  | { type: "cancelKill" }
+  /** The service ended: whoever listens hears it (onServiceExit). */
+  | { type: "serviceExit"; status: WaitStatus }
+  /** End what a kill-tree run left, then run `./finish`; answer with finished. */
+  | { type: "afterRun"; files: ServiceFiles; sid: number; status: WaitStatus }
+  /** The supervisor is done: release the directory. */
+  | { type: "exit" };
+
+/** What a step gives: the next state and what to do. */
+export interface Step {
+  state: State;
+  actions: Action[];
+}
+
+/** What a service the status file names, still running as started, looked like. */
+export interface LeftRunning {
+  pid: number;
+  when: Tai64n;
+  paused: boolean;
+  want: "u" | "d" | null;
+  /** Monotonic ms it was started at. */
+  lastStart: number;
+}
+
+/** The state a supervisor starts in: `down` file, or a service left running. */
+export function initialState(
+  o: { downFile: boolean; left?: LeftRunning | null },
+  t: Clock,
+): State {
+  const s: State = {
+    phase: "down",
+    pid: 0,
+    want: true,
+    wantUp: !o.downFile,
+    paused: false,
+    exit: false,
+    when: t.when,
+    lastStart: -Infinity,
+    startAt: null,
+    startAfterFinish: false,
+    killAt: null,
+    killPid: 0,
+    files: PLAIN,
+    sid: 0,
+    ranOnce: false,
+    extra: initialExtra(t.wall),
+  };
+  const l = o.left;
+  if (!l) return s;
+  return {
+    ...s,
+    phase: "up",
+    pid: l.pid,
+    when: l.when,
+    paused: l.paused,
+    want: l.want !== null,
+    wantUp: l.want !== "d",
+    lastStart: l.lastStart,
+    extra: { ...s.extra, state: "up", pid: l.pid },
+  };
+}
+
+const CONTROL_SIGNALS: Record<string, number> = {
+  a: SIG.ALRM,
+  h: SIG.HUP,
+  k: SIG.KILL,
+  t: SIG.TERM,
+  i: SIG.INT,
+};
+
+/** The next state and the actions for event `e` at time `t`. Pure. */
+export function step(state: State, e: Event, t: Clock): Step {
+  const out: Action[] = [];
+  const s: State = { ...state };
+  if (s.phase === "exited") return { state: s, actions: out };
+  const announce = (event = "s") => out.push({ type: "announce", event });
+  switch (e.type) {
+    case "begin":
+      announce();
+      if (s.pid) out.push({ type: "watch", pid: s.pid });
+      else if (!s.want || s.wantUp) tryStart(s, out, t);
+      break;
+    case "takeOver":
+      announce();
+      if (s.phase === "down" && (!s.want || s.wantUp)) tryStart(s, out, t);
+      break;
+    case "command":
+      command(s, e.ch, out, t);
+      break;
+    case "startTimer":
+      s.startAt = null;
+      startNow(s, out, t);
+      break;
+    case "killTimer":
+      s.killAt = null;
+      if (s.pid && s.pid === s.killPid) out.push({ type: "signal", sig: SIG.KILL, pid: s.pid });
+      break;
+    case "started": {
+      const first = !s.ranOnce;
+      s.ranOnce = true;
+      s.phase = "up";
+      s.paused = false;
+      s.pid = e.pid;
+      s.files = e.files;
+      s.sid = e.files.killTree ? e.pid : 0;
+      s.when = t.when;
+      s.extra = {
+        ...s.extra,
+        state: "up",
+        pid: e.pid,
+        since: t.wall,
+        ready: e.declaresReadiness ? false : null,
+        readySince: null,
+        restarts: first ? 0 : s.extra.restarts + 1,
+        statusText: null,
+      };
+      announce("u");
+      break;
+    }
+    case "startFailed":
+      s.when = t.when;
+      announce();
+      if (s.exit) finish(s, out);
+      else if (s.want && s.wantUp) tryStart(s, out, t);
+      break;
+    case "exited":
+      if (e.status.pid !== s.pid || s.phase !== "up") break;
+      exited(s, e.status, out, t);
+      break;
+    case "finishStarted":
+      if (s.phase !== "finishing") break;
+      s.extra = { ...s.extra, pid: e.pid };
+      announce();
+      break;
+    case "finished":
+      if (s.phase !== "finishing") break;
+      s.phase = "down";
+      s.extra = { ...s.extra, state: "down", pid: 0, since: t.wall };
+      announce("D");
+      resume(s, out, t);
+      break;
+    case "ready":
+      if (s.phase !== "up" || e.pid !== s.pid || s.extra.ready === true) break;
+      s.extra = { ...s.extra, ready: true, readySince: t.wall };
+      announce("U");
+      break;
+    case "statusText":
+      if (s.phase !== "up" || e.pid !== s.pid) break;
+      s.extra = { ...s.extra, statusText: e.text };
+      announce();
+      break;
+  }
+  return { state: s, actions: out };
+}
+
+/** One control command, exactly as supervise 0.76's loop applies it. */
+function command(s: State, ch: string, out: Action[], t: Clock): void {
+  const pid = s.pid;
+  const announce = () => out.push({ type: "announce", event: "s" });
+  switch (ch) {
+    case "d":
+      s.want = true;
+      s.wantUp = false;
+      cancelStart(s, out);
+      s.startAfterFinish = false;
+      if (pid) {
+        out.push({ type: "signal", sig: s.files.downSignal, pid });
+        out.push({ type: "signal", sig: SIG.CONT, pid });
+        s.paused = false;
+        const ms = s.files.timeoutKill;
+        if (ms !== null && ms !== Infinity && s.killAt === null) {
+          s.killAt = t.mono + ms;
+          s.killPid = pid;
+          out.push({ type: "armKill", at: s.killAt });
+        }
+      }
+      announce();
+      break;
+    case "u":
+      s.want = true;
+      s.wantUp = true;
+      announce();
+      if (!pid) tryStart(s, out, t);
+      break;
+    case "o":
+      s.want = false;
+      announce();
+      if (!pid) tryStart(s, out, t);
+      break;
+    case "p":
+      s.paused = true;
+      announce();
+      if (pid) out.push({ type: "signal", sig: SIG.STOP, pid });
+      break;
+    case "c":
+      s.paused = false;
+      announce();
+      if (pid) out.push({ type: "signal", sig: SIG.CONT, pid });
+      break;
+    case "x":
+      s.exit = true;
+      announce();
+      if (!pid && s.startAt === null && s.phase !== "finishing") finish(s, out);
+      break;
+    default: {
+      const sig = CONTROL_SIGNALS[ch];
+      if (sig !== undefined && pid) out.push({ type: "signal", sig, pid });
+    }
+  }
+}
+
+/** Starts now, or once a second has passed since the last start (the one test for a restart). */
+function tryStart(s: State, out: Action[], t: Clock): void {
+  if (s.phase === "finishing") {
+    s.startAfterFinish = true;
+    return;
+  }
+  if (s.startAt !== null || s.pid) return;
+  const wait = s.lastStart + RESTART_PAUSE_MS - t.mono;
+  if (wait > 0) {
+    s.startAt = t.mono + wait;
+    out.push({ type: "armStart", at: s.startAt });
+    return;
+  }
+  startNow(s, out, t);
+}
+
+function startNow(s: State, out: Action[], t: Clock): void {
+  if (s.pid) return;
+  if (s.exit) return finish(s, out);
+  s.lastStart = t.mono;
+  out.push({ type: "spawn" });
+}
+
+function cancelStart(s: State, out: Action[]): void {
+  if (s.startAt === null) return;
+  s.startAt = null;
+  out.push({ type: "cancelStart" });
+}
+
+/** The service ended: down, or finishing while its tree's leftovers or ./finish run. */
+function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
+  if (s.killAt !== null) out.push({ type: "cancelKill" });
+  s.killAt = null;
+  const files = s.files, sid = s.sid;
+  const after = sid !== 0 || files.finish;
+  s.sid = 0;
+  s.pid = 0;
+  s.when = t.when;
+  s.phase = after ? "finishing" : "down";
+  s.extra = {
+    ...s.extra,
+    state: after ? "finishing" : "down",
+    pid: 0,
+    since: t.wall,
+    ready: s.extra.ready === null ? null : false,
+    readySince: null,
+    lastExit: { code: status.code, signal: status.signal },
+  };
+  out.push({ type: "announce", event: "d" });
+  out.push({ type: "serviceExit", status });
+  if (after) {
+    out.push({ type: "afterRun", files, sid, status });
+    return;
+  }
+  out.push({ type: "event", event: "D" });
+  resume(s, out, t);
+}
+
+/** After the service went down: exit, or the next start. */
+function resume(s: State, out: Action[], t: Clock): void {
+  const again = s.startAfterFinish;
+  s.startAfterFinish = false;
+  if (s.exit) return finish(s, out);
+  if ((s.want && s.wantUp) || again) tryStart(s, out, t);
+}
+
+/** The supervisor ends (svc -x with the service down). */
+function finish(s: State, out: Action[]): void {
+  cancelStart(s, out);
+  out.push({ type: "announce", event: "x" });
+  s.phase = "exited";
+  out.push({ type: "exit" });
+}
