@@ -12,6 +12,8 @@ import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
 import type { WaitStatus } from "../sys/wait.ts";
+import { DEFAULT_TREE_KILL_MS, type ServiceFiles } from "./service_files.ts";
+import { endTree } from "./tree.ts";
 
 /** finish's two arguments for how `./run` ended. Pure. */
 export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, string] {
@@ -61,4 +63,21 @@ export function runFinish(r: FinishRun): Promise<void> {
       resolve();
     });
   });
+}
+
+/** What comes after a run of `./run`. */
+export interface AfterRun extends Omit<FinishRun, "timeoutMs"> {
+  /** The run's files (kill-tree, finish, its timeouts). */
+  files: ServiceFiles;
+  /** The run's session with kill-tree, else 0. */
+  sid: number;
+  /** False once the supervisor is gone: then finish is not started. */
+  finishing: () => boolean;
+}
+
+/** After ./run ended: what is left of its tree ends (kill-tree), then ./finish runs. */
+export async function afterRun(a: AfterRun): Promise<void> {
+  if (a.sid) await endTree(a.sid, a.files.timeoutKill ?? DEFAULT_TREE_KILL_MS);
+  if (!a.files.finish || !a.finishing()) return;
+  await runFinish({ ...a, timeoutMs: a.files.timeoutFinish });
 }

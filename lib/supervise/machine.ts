@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * import { initialState, step } from "./machine.ts";
- * const t = { mono: 5000, when: { sec: 0n, nano: 0 }, wall: 0 };
+ * const t = { mono: 5000, when: { sec: 0, nano: 0 }, wall: 0 };
  * let s = initialState({ downFile: false }, t);
  * const r = step(s, { type: "begin" }, t);
  * console.assert(r.actions.some((a) => a.type === "spawn"));
@@ -24,134 +24,20 @@
  */
 import { SIG } from "../sys/signal.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import type { Tai64n } from "../tai64n/codec.ts";
-import { type ExtraStatus, initialExtra } from "./extra_status.ts";
-import { PLAIN, type ServiceFiles } from "./service_files.ts";
+import { initialExtra } from "./extra_status.ts";
+import type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
+import { PLAIN } from "./service_files.ts";
+
+export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
 
 /** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
 export const RESTART_PAUSE_MS = 1000;
 
-/** The time an event happens at. */
-export interface Clock {
-  /** Monotonic ms (performance.now()): pauses and timers. */
-  mono: number;
-  /** TAI64N: the status file's timestamp. */
-  when: Tai64n;
-  /** Epoch ms: status.json's. */
-  wall: number;
-}
-
-/** What a supervisor knows of its service. */
-export interface State {
-  phase: "down" | "up" | "finishing" | "exited";
-  /** The service's pid when up (this process's for an in-process service), else 0. */
-  pid: number;
-  /** daemontools' flagwant: false after `svc -o` (run once). */
-  want: boolean;
-  /** daemontools' flagwantup: false after `svc -d` or with `down`. */
-  wantUp: boolean;
-  /** `svc -p`. */
-  paused: boolean;
-  /** `svc -x`: exit once the service is down. */
-  exit: boolean;
-  /** When the state last changed as daemontools counts it (the status file's timestamp). */
-  when: Tai64n;
-  /** Monotonic ms of the last start (the one-second pause counts from it). */
-  lastStart: number;
-  /** Monotonic ms a start is due at (its timer armed), or null. */
-  startAt: number | null;
-  /** A start was asked for while finishing (`svc -u`, `-o`). */
-  startAfterFinish: boolean;
-  /** Monotonic ms `timeout-kill` sends KILL at, and to which pid; null when not armed. */
-  killAt: number | null;
-  killPid: number;
-  /** The files of the current (or last) run. */
-  files: ServiceFiles;
-  /** The session of a kill-tree run, 0 otherwise. */
-  sid: number;
-  /** True once `./run` started at least once under this supervisor. */
-  ranOnce: boolean;
-  /** dt's extra state (status.json). */
-  extra: ExtraStatus;
-}
-
-/** What happens to a supervisor. */
-export type Event =
-  /** The directory is taken: announce, then watch what was left running or start. */
-  | { type: "begin" }
-  /** A supervisor takes over from one whose code failed (its timers died with it). */
-  | { type: "takeOver" }
-  /** A control command (one byte of supervise/control, or Supervisor.control). */
-  | { type: "command"; ch: string }
-  /** The restart pause is over. */
-  | { type: "startTimer" }
-  /** `timeout-kill` has passed since the down signal. */
-  | { type: "killTimer" }
-  /** A `spawn` action started the service. */
-  | {
-    type: "started";
-    pid: number;
-    files: ServiceFiles;
-    /** Whether it declares readiness (then not ready until it says so). */
-    declaresReadiness: boolean;
-  }
-  /** A `spawn` action could not start it (the shell reported why). */
-  | { type: "startFailed" }
-  /** The service ended. */
-  | { type: "exited"; status: WaitStatus }
-  /** `./finish` started (its pid shows in status.json while it runs). */
-  | { type: "finishStarted"; pid: number }
-  /** What came after `./run` (leftovers of its tree, `./finish`) is over. */
-  | { type: "finished" }
-  /** The run with this pid said it is ready. */
-  | { type: "ready"; pid: number }
-  /** The run with this pid sent a STATUS= text. */
-  | { type: "statusText"; pid: number; text: string };
-
-/** What the supervisor is to do, in order. */
-export type Action =
-  /** Write status and status.json; then send the waiters `event`. */
-  | { type: "announce"; event: string }
-  /** Send the waiters `event` alone (the files say nothing new). */
-  | { type: "event"; event: string }
-  /** Send `sig` to the service (its tree, with kill-tree), after what was announced before. */
-  | { type: "signal"; sig: number; pid: number }
-  /** Start the service (./run or the in-process runner); answer with started or startFailed. */
-  | { type: "spawn" }
-  /** Watch `pid`, left running by a supervisor that died; its end comes as `exited`. */
-  | { type: "watch"; pid: number }
-  | { type: "armStart"; at: number }
-  | { type: "cancelStart" }
-  | { type: "armKill"; at: number }
-  | { type: "cancelKill" }
-  /** The service ended: whoever listens hears it (onServiceExit). */
-  | { type: "serviceExit"; status: WaitStatus }
-  /** End what a kill-tree run left, then run `./finish`; answer with finished. */
-  | { type: "afterRun"; files: ServiceFiles; sid: number; status: WaitStatus }
-  /** The supervisor is done: release the directory. */
-  | { type: "exit" };
-
-/** What a step gives: the next state and what to do. */
-export interface Step {
-  state: State;
-  actions: Action[];
-}
-
-/** What a service the status file names, still running as started, looked like. */
-export interface LeftRunning {
-  pid: number;
-  when: Tai64n;
-  paused: boolean;
-  want: "u" | "d" | null;
-  /** Monotonic ms it was started at. */
-  lastStart: number;
-}
-
-/** The state a supervisor starts in: `down` file, or a service left running. */
-export function initialState(
-  o: { downFile: boolean; left?: LeftRunning | null },
-  t: Clock,
-): State {
+/**
+ * The state a supervisor starts in: `down` file, or a service left running
+ * (the one-second pause between starts counts from the start its status names).
+ */
+export function initialState(o: { downFile: boolean; left?: LeftRunning | null }, t: Clock): State {
   const s: State = {
     phase: "down",
     pid: 0,
@@ -172,6 +58,7 @@ export function initialState(
   };
   const l = o.left;
   if (!l) return s;
+  const age = Math.max(0, t.wall - (l.when.sec * 1000 + l.when.nano / 1e6));
   return {
     ...s,
     phase: "up",
@@ -180,7 +67,7 @@ export function initialState(
     paused: l.paused,
     want: l.want !== null,
     wantUp: l.want !== "d",
-    lastStart: l.lastStart,
+    lastStart: t.mono - age,
     extra: { ...s.extra, state: "up", pid: l.pid },
   };
 }
@@ -193,11 +80,38 @@ const CONTROL_SIGNALS: Record<string, number> = {
   i: SIG.INT,
 };
 
-/** The next state and the actions for event `e` at time `t`. Pure. */
+/** An event that cannot come in the state it came in: a bug of the shell's (machine.ts's caller). */
+export class ImpossibleEvent extends Error {
+  /** `e` came in phase `phase`. */
+  constructor(phase: State["phase"], e: Event) {
+    super(`impossible event ${e.type} in phase ${phase}`);
+    this.name = "ImpossibleEvent";
+  }
+}
+
+/** Where each event may come; anywhere else it is {@link ImpossibleEvent}. */
+const POSSIBLE: Partial<Record<Event["type"], readonly State["phase"][]>> = {
+  // a supervisor begins down, or up with what a dead one left running
+  begin: ["down", "up"],
+  // only a spawn gives these, and only a service that is down is spawned
+  started: ["down"],
+  startFailed: ["down"],
+};
+
+/**
+ * The next state and the actions for event `e` at time `t`. Pure. Throws
+ * {@link ImpossibleEvent} for an event that cannot come in the state.
+ * Events for a run that is over (an end, a readiness, a timer that raced
+ * with its cancel) are passed over.
+ */
 export function step(state: State, e: Event, t: Clock): Step {
   const out: Action[] = [];
   const s: State = { ...state };
   if (s.phase === "exited") return { state: s, actions: out };
+  const where = POSSIBLE[e.type];
+  if (where && (!where.includes(s.phase) || (e.type !== "begin" && s.pid !== 0))) {
+    throw new ImpossibleEvent(s.phase, e);
+  }
   const announce = (event = "s") => out.push({ type: "announce", event });
   switch (e.type) {
     case "begin":
@@ -213,6 +127,7 @@ export function step(state: State, e: Event, t: Clock): Step {
       command(s, e.ch, out, t);
       break;
     case "startTimer":
+      if (s.startAt === null) break; // cancelled meanwhile
       s.startAt = null;
       startNow(s, out, t);
       break;

@@ -13,30 +13,27 @@
  * @module
  */
 import { reason } from "../common/errors.ts";
-import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
+import { Timers } from "../common/timers.ts";
 import { errLine } from "../common/output.ts";
 import { close, O } from "../sys/fd.ts";
 import type { InProcessService } from "../sys/in_process.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
-import { watchChild } from "../sys/reaper.ts";
 import { readFd } from "../sys/read_fd.ts";
 import { kill } from "../sys/signal.ts";
-import type { WaitStatus } from "../sys/wait.ts";
 import { now } from "../tai64n/codec.ts";
 import { encodeExtra, EXTRA_STATUS, type ExtraStatus, initialExtra } from "./extra_status.ts";
-import { runFinish } from "./finish.ts";
+import { afterRun } from "./finish.ts";
 import { type Handover, type Stdio, SuperviseError, type SupervisorOptions } from "./hosting.ts";
 import { type Action, type Clock, type Event, initialState, type State, step } from "./machine.ts";
 import type { Readiness } from "./readiness.ts";
 import { leftRunning } from "./running.ts";
 import type { ServiceDir } from "./service_dir.ts";
-import { DEFAULT_TREE_KILL_MS, PLAIN, type ServiceFiles } from "./service_files.ts";
-import { startRun } from "./start_run.ts";
+import { startService } from "./start_run.ts";
 import { encodeStatus } from "./status.ts";
 import { SuperviseWriter } from "./supervise_writer.ts";
 import { openFifo, takeDirectory } from "./take.ts";
-import { endTree, signalTree } from "./tree.ts";
+import { signalTree } from "./tree.ts";
 
 export { RESTART_PAUSE_MS } from "./machine.ts";
 export type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
@@ -78,8 +75,10 @@ export class Supervisor {
   #lockFd = -1;
   #okFd = -1;
   #control: { close(): void } | undefined;
-  #startTimer: LongTimeout | undefined;
-  #killTimer: LongTimeout | undefined;
+  /** The restart pause's and timeout-kill's timers: each gives its event when due. */
+  readonly #timers = new Timers<"startTimer" | "killTimer">(
+    (name) => this.#guard(() => this.#dispatch({ type: name })),
+  );
   /** The in-process service, while that is what runs. */
   #inProcess: InProcessService | null = null;
   /** The readiness channels of the current run. */
@@ -179,20 +178,11 @@ export class Supervisor {
       close(control);
       throw new SuperviseError(`unable to read ${this.dir}/supervise/control: ${reason(e)}`, e);
     }
-    const c = clock();
     if (h !== undefined) {
       this.#state = h.state;
       this.#inProcess = h.inProcess;
       this.#readiness = h.readiness;
-    } else {
-      const left = leftRunning(t.dir);
-      // the one-second pause between starts counts from the start the status names
-      const age = left ? Math.max(0, c.wall - (left.when.sec * 1000 + left.when.nano / 1e6)) : 0;
-      this.#state = initialState({
-        downFile: t.downFile,
-        left: left && { ...left, lastStart: c.mono - age },
-      }, c);
-    }
+    } else this.#state = initialState({ downFile: t.downFile, left: leftRunning(t.dir) }, clock());
     this.#okFd = openFifo(t.dir, "ok", O.RDONLY, "read");
   }
 
@@ -231,29 +221,14 @@ export class Supervisor {
       case "watch":
         return this.#watchLeftRunning(a.pid);
       case "armStart":
-        clearLongTimeout(this.#startTimer);
-        this.#startTimer = this.#timer(a.at, () => {
-          this.#startTimer = undefined;
-          this.#dispatch({ type: "startTimer" });
-        });
-        return;
+        return this.#timers.arm("startTimer", a.at);
       case "cancelStart":
-        clearLongTimeout(this.#startTimer);
-        this.#startTimer = undefined;
-        return;
+        return this.#timers.cancel("startTimer");
       case "armKill":
         // in order with the status and the down signal, as the rest of `svc -d`
-        return this.#effect(() => {
-          clearLongTimeout(this.#killTimer);
-          this.#killTimer = this.#timer(a.at, () => {
-            this.#killTimer = undefined;
-            this.#dispatch({ type: "killTimer" });
-          });
-        });
+        return this.#effect(() => this.#timers.arm("killTimer", a.at));
       case "cancelKill":
-        clearLongTimeout(this.#killTimer);
-        this.#killTimer = undefined;
-        return;
+        return this.#timers.cancel("killTimer");
       case "serviceExit":
         try {
           this.#opts.onServiceExit?.(a.status);
@@ -262,8 +237,18 @@ export class Supervisor {
         }
         return;
       case "afterRun":
-        this.#afterRun(a.files, a.sid, a.status)
-          .catch((e) => this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`))
+        afterRun({
+          files: a.files,
+          sid: a.sid,
+          ended: a.status,
+          cwdFd: this.#dir!.fd,
+          label: this.dir,
+          env: this.#env,
+          fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+          log: this.#log,
+          finishing: () => !this.#over,
+          started: (pid) => this.#receive({ type: "finishStarted", pid }),
+        }).catch((e) => this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`))
           .finally(() => this.#receive({ type: "finished" }));
         return;
       case "exit":
@@ -271,78 +256,20 @@ export class Supervisor {
     }
   }
 
-  /** A timer for monotonic time `at`, its callback guarded. */
-  #timer(at: number, fn: () => void): LongTimeout {
-    return setLongTimeout(() => this.#guard(fn), Math.max(0, at - performance.now()));
-  }
-
-  /**
-   * Starts the service: through the runner when it takes it, else ./run.
-   * The outcome, as the event to step with.
-   */
+  /** Starts the service (start_run.ts); the outcome, as the event to step with. */
   #spawn(): Event {
-    const stdio = typeof this.#fds === "function" ? this.#fds() : this.#fds;
-    try {
-      const inProcess = this.#startInProcess();
-      if (inProcess !== null) {
-        return { type: "started", pid: inProcess.pid, files: PLAIN, declaresReadiness: false };
-      }
-      const dir = this.#dir!;
-      const run = startRun({
-        dir,
-        env: this.#env,
-        stdio,
-        warn: (l) => this.#log(`supervise: warning: ${l}`),
-      });
-      const pid = run.pid;
-      this.#readiness = run.readiness;
-      run.readiness?.watch(
-        pid,
-        () => this.#receive({ type: "ready", pid }),
-        (text) => this.#receive({ type: "statusText", pid, text }),
-        (line) => this.#log(`supervise: warning: ${this.dir}: ${line}`),
-      );
-      watchChild(pid, (s) => this.#receive({ type: "exited", status: s }));
-      return { type: "started", pid, files: run.files, declaresReadiness: run.readiness !== null };
-    } catch (e) {
-      // daemontools' forked child prints this and exits 111; the service is down again
-      this.#log(`supervise: fatal: unable to start ${this.dir}/run: ${reason(e)}`);
-      return { type: "startFailed" };
-    }
-  }
-
-  /**
-   * Starts the service through the runner when it takes it; null to start
-   * ./run. Throws what the runner throws (no start now).
-   */
-  #startInProcess(): InProcessService | null {
-    const runner = this.#opts.runner;
-    if (runner === undefined) return null;
-    const pid = Deno.pid;
-    let handle: InProcessService | null = null;
-    handle = runner((s) => {
-      if (handle === null || this.#inProcess !== handle) return;
-      this.#receive({ type: "exited", status: { ...s, pid } });
-    }, this.#dir!);
-    this.#inProcess = handle;
-    return handle;
-  }
-
-  /** After ./run ended: what is left of its tree ends (kill-tree), then ./finish runs. */
-  async #afterRun(files: ServiceFiles, sid: number, s: WaitStatus): Promise<void> {
-    if (sid) await endTree(sid, files.timeoutKill ?? DEFAULT_TREE_KILL_MS);
-    const dir = this.#dir;
-    if (!files.finish || dir === null || this.#over) return;
-    await runFinish({
-      cwdFd: dir.fd,
-      label: this.dir,
+    const r = startService({
+      dir: this.#dir!,
       env: this.#env,
-      fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
-      ended: s,
-      timeoutMs: files.timeoutFinish,
+      stdio: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+      runner: this.#opts.runner,
       log: this.#log,
-      started: (pid) => this.#receive({ type: "finishStarted", pid }),
+      receive: (e) => this.#receive(e),
+      current: () => this.#inProcess,
     });
+    this.#inProcess = r.inProcess;
+    this.#readiness = r.readiness;
+    return r.event;
   }
 
   /**
@@ -403,9 +330,7 @@ export class Supervisor {
       );
     } catch { /* the report is best effort; containing the fault is not */ }
     if (this.#over || this.#state === null) return;
-    clearLongTimeout(this.#startTimer);
-    clearLongTimeout(this.#killTimer);
-    this.#startTimer = this.#killTimer = undefined;
+    this.#timers.clear();
     this.#handover = {
       state: this.#state,
       inProcess: this.#inProcess,
@@ -492,8 +417,7 @@ export class Supervisor {
    * the lock was let go could land on a new supervisor's); then `done`.
    */
   #release(): void {
-    clearLongTimeout(this.#startTimer);
-    this.#startTimer = undefined;
+    this.#timers.cancel("startTimer");
     this.#adopted?.close();
     this.#adopted = null;
     this.#control?.close();

@@ -1,0 +1,124 @@
+/**
+ * The words of a supervisor's decisions (machine.ts): its state, the events
+ * that happen to it, the actions it takes. Types only.
+ *
+ * @module
+ */
+import type { WaitStatus } from "../sys/wait.ts";
+import type { Tai64n } from "../tai64n/codec.ts";
+import type { ExtraStatus } from "./extra_status.ts";
+import type { ServiceFiles } from "./service_files.ts";
+
+/** The time an event happens at. */
+export interface Clock {
+  /** Monotonic ms (performance.now()): pauses and timers. */
+  mono: number;
+  /** TAI64N: the status file's timestamp. */
+  when: Tai64n;
+  /** Epoch ms: status.json's. */
+  wall: number;
+}
+
+/** What a supervisor knows of its service. */
+export interface State {
+  phase: "down" | "up" | "finishing" | "exited";
+  /** The service's pid when up (this process's for an in-process service), else 0. */
+  pid: number;
+  /** daemontools' flagwant: false after `svc -o` (run once). */
+  want: boolean;
+  /** daemontools' flagwantup: false after `svc -d` or with `down`. */
+  wantUp: boolean;
+  /** `svc -p`. */
+  paused: boolean;
+  /** `svc -x`: exit once the service is down. */
+  exit: boolean;
+  /** When the state last changed as daemontools counts it (the status file's timestamp). */
+  when: Tai64n;
+  /** Monotonic ms of the last start (the one-second pause counts from it). */
+  lastStart: number;
+  /** Monotonic ms a start is due at (its timer armed), or null. */
+  startAt: number | null;
+  /** A start was asked for while finishing (`svc -u`, `-o`). */
+  startAfterFinish: boolean;
+  /** Monotonic ms `timeout-kill` sends KILL at, and to which pid; null when not armed. */
+  killAt: number | null;
+  killPid: number;
+  /** The files of the current (or last) run. */
+  files: ServiceFiles;
+  /** The session of a kill-tree run, 0 otherwise. */
+  sid: number;
+  /** True once `./run` started at least once under this supervisor. */
+  ranOnce: boolean;
+  /** dt's extra state (status.json). */
+  extra: ExtraStatus;
+}
+
+/** What happens to a supervisor. */
+export type Event =
+  /** The directory is taken: announce, then watch what was left running or start. */
+  | { type: "begin" }
+  /** A supervisor takes over from one whose code failed (its timers died with it). */
+  | { type: "takeOver" }
+  /** A control command (one byte of supervise/control, or Supervisor.control). */
+  | { type: "command"; ch: string }
+  /** The restart pause is over. */
+  | { type: "startTimer" }
+  /** `timeout-kill` has passed since the down signal. */
+  | { type: "killTimer" }
+  /** A `spawn` action started the service. */
+  | {
+    type: "started";
+    pid: number;
+    files: ServiceFiles;
+    /** Whether it declares readiness (then not ready until it says so). */
+    declaresReadiness: boolean;
+  }
+  /** A `spawn` action could not start it (the shell reported why). */
+  | { type: "startFailed" }
+  /** The service ended. */
+  | { type: "exited"; status: WaitStatus }
+  /** `./finish` started (its pid shows in status.json while it runs). */
+  | { type: "finishStarted"; pid: number }
+  /** What came after `./run` (leftovers of its tree, `./finish`) is over. */
+  | { type: "finished" }
+  /** The run with this pid said it is ready. */
+  | { type: "ready"; pid: number }
+  /** The run with this pid sent a STATUS= text. */
+  | { type: "statusText"; pid: number; text: string };
+
+/** What the supervisor is to do, in order. */
+export type Action =
+  /** Write status and status.json; then send the waiters `event`. */
+  | { type: "announce"; event: string }
+  /** Send the waiters `event` alone (the files say nothing new). */
+  | { type: "event"; event: string }
+  /** Send `sig` to the service (its tree, with kill-tree), after what was announced before. */
+  | { type: "signal"; sig: number; pid: number }
+  /** Start the service (./run or the in-process runner); answer with started or startFailed. */
+  | { type: "spawn" }
+  /** Watch `pid`, left running by a supervisor that died; its end comes as `exited`. */
+  | { type: "watch"; pid: number }
+  | { type: "armStart"; at: number }
+  | { type: "cancelStart" }
+  | { type: "armKill"; at: number }
+  | { type: "cancelKill" }
+  /** The service ended: whoever listens hears it (onServiceExit). */
+  | { type: "serviceExit"; status: WaitStatus }
+  /** End what a kill-tree run left, then run `./finish`; answer with finished. */
+  | { type: "afterRun"; files: ServiceFiles; sid: number; status: WaitStatus }
+  /** The supervisor is done: release the directory. */
+  | { type: "exit" };
+
+/** What a step gives: the next state and what to do. */
+export interface Step {
+  state: State;
+  actions: Action[];
+}
+
+/** What a service the status file names, still running as started, looked like. */
+export interface LeftRunning {
+  pid: number;
+  when: Tai64n;
+  paused: boolean;
+  want: "u" | "d" | null;
+}
