@@ -27,13 +27,37 @@ function numbers(main: string): number[] {
     .filter((l) => l !== "").map((l) => Number(l.split(" ")[2]));
 }
 
+/** The names in `main` now (none when it is not there yet). */
+function names(main: string): string[] {
+  try {
+    return [...Deno.readDirSync(main)].map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
 /** True while a rotation is under way in `main` (the processor's files are there). */
 function rotating(main: string): boolean {
-  try {
-    const names = [...Deno.readDirSync(main)].map((e) => e.name);
-    return names.includes("previous") || names.includes("processed");
-  } catch {
-    return false;
+  const n = names(main);
+  return n.includes("previous") || n.includes("processed");
+}
+
+/**
+ * The two moments of a rotation to kill at: while the processor runs
+ * (`previous` is there), and once `previous` is removed and `processed` not
+ * yet renamed (the chunk whose lines went to `previous` may still be in the
+ * pipe: its file is gone, and its inode free for the next file).
+ */
+const MOMENTS: ((n: string[]) => boolean)[] = [
+  (n) => n.includes("previous"),
+  (n) => n.includes("processed") && !n.includes("previous"),
+];
+
+/** Resolves as soon as `main` is at `moment` (polled every millisecond), or after `ms`. */
+async function reaching(main: string, moment: (n: string[]) => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!moment(names(main)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
 
@@ -57,7 +81,7 @@ Deno.test("in-process logger with a processor: kill -9 during rotations logs eve
       const at = lastLogged(main);
       await waitFor("logging", () => lastLogged(main) > at + 150, 30000);
       // kill it in the middle of a rotation when one comes soon (else wherever it is)
-      await waitFor("a rotation", () => rotating(main), 3000).catch(() => {});
+      await reaching(main, MOMENTS[round % 2], 5000);
       sc.kill("SIGKILL");
       await sc.status;
     }
