@@ -83,6 +83,17 @@ class Ring {
     const fd = sys(NR.setup, BigInt(ENTRIES), addr(params));
     if (fd < 0) throw new SysError("io_uring_setup", errno());
     const efd = lib().eventfd(0, O.CLOEXEC | O.NONBLOCK);
+    const maps: [Deno.PointerObject, number][] = [];
+    /** mmap(2) of the ring's part at `offset`, undone if the set-up fails. */
+    const map = (size: number, offset: bigint): DataView => {
+      const at = lib().mmap(null, BigInt(size), PROT_RW, MAP_SHARED | MAP_POPULATE, fd, offset);
+      const v = at === null ? -1n : Deno.UnsafePointer.value(at);
+      if (at === null || v === -1n || v === 0xffffffffffffffffn) {
+        throw new SysError("mmap", errno());
+      }
+      maps.push([at, size]);
+      return new DataView(Deno.UnsafePointerView.getArrayBuffer(at, size));
+    };
     try {
       const features = p.getUint32(20, true);
       if (!(features & FEAT_SINGLE_MMAP) || !(features & FEAT_NODROP)) {
@@ -102,21 +113,19 @@ class Ring {
         mask: p.getUint32(88, true),
         cqes: p.getUint32(100, true),
       };
-      const size = Math.max(this.#sq.array + 4 * sqEntries, this.#cq.cqes + CQE * cqEntries);
-      const flags = MAP_SHARED | MAP_POPULATE;
-      const ring = lib().mmap(null, BigInt(size), PROT_RW, flags, fd, OFF_SQ_RING);
-      const sqes = lib().mmap(null, BigInt(SQE * sqEntries), PROT_RW, flags, fd, OFF_SQES);
-      if (ring === null || sqes === null || Deno.UnsafePointer.value(ring) === -1n) {
-        throw new SysError("mmap", errno());
-      }
-      this.#ring = new DataView(Deno.UnsafePointerView.getArrayBuffer(ring, size));
-      this.#sqes = new DataView(Deno.UnsafePointerView.getArrayBuffer(sqes, SQE * sqEntries));
+      // (one mapping for both rings: FEAT_SINGLE_MMAP)
+      this.#ring = map(
+        Math.max(this.#sq.array + 4 * sqEntries, this.#cq.cqes + CQE * cqEntries),
+        OFF_SQ_RING,
+      );
+      this.#sqes = map(SQE * sqEntries, OFF_SQES);
       this.#probe(fd);
       const efdArg = new Uint8Array(new Int32Array([efd]).buffer);
       if (sys(NR.register, BigInt(fd), BigInt(REGISTER_EVENTFD), addr(efdArg), 1n) < 0) {
         throw new SysError("io_uring_register", errno());
       }
     } catch (e) {
+      for (const [at, size] of maps) lib().munmap(at, BigInt(size));
       close(fd);
       if (efd >= 0) close(efd);
       throw e;
