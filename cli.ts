@@ -16,6 +16,7 @@ function help(): string {
   return [
     `dt ${VERSION}: daemontools 0.76, re-made for Deno`,
     "usage: dt PROGRAM [ARGS...]   (or start dt under a program's name)",
+    "       dt help PROGRAM         (its man page: dt help svc | man -l -)",
     "",
     "daemontools programs:",
     ...lines,

@@ -21,6 +21,8 @@ import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { serve } from "../svscan/serve.ts";
+import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
+import type { Pipe } from "../svscan/pipe_keeper.ts";
 
 /** daemontools' svscanboot PATH. */
 export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
@@ -66,9 +68,12 @@ function releaseOld(dir: string): void {
   }
 }
 
-/** Starts readproctitle on a pipe that becomes fds 1 and 2; returns its pid. */
-function startReadproctitle(env: readonly string[]): number {
-  const [r, w] = pipe();
+/**
+ * Starts readproctitle on a pipe that becomes fds 1 and 2 (a new one, or the
+ * one a killed svscanboot left: `left`); returns its pid.
+ */
+function startReadproctitle(env: readonly string[], left: Pipe | null): number {
+  const [r, w] = left ?? pipe();
   let pid: number;
   const devnull = open("/dev/null", O.RDWR | O.CLOEXEC);
   try {
@@ -101,8 +106,11 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGHUP", early);
   releaseOld(dir);
   const keep: number[] = [];
+  // a svscanboot killed for an upgrade left its readproctitle and the services writing to it
+  const left = previousErrorsPipe(dir);
   try {
-    keep.push(startReadproctitle(env));
+    keep.push(startReadproctitle(env, left?.pipe ?? null));
+    if (left !== null) endOldReader(left);
   } catch (e) {
     warn("svscanboot", "unable to start readproctitle: ", e);
   }
