@@ -7,7 +7,9 @@
  *    earlier run lets go of its service);
  * 2. a pipe read by `readproctitle service errors: ....` (400 dots), a dt child
  *    process, becomes this process's stdout and stderr, so the latest errors
- *    show up in `ps`;
+ *    show up in `ps`; the pipe of a svscanboot that was killed (an upgrade),
+ *    which the services it left still write to, is taken over and its old
+ *    readproctitle ended (lib/svscan/errors_pipe.ts);
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
  *
