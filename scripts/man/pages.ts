@@ -35,6 +35,14 @@ const LOG = ["multilog", "tai64n", "tai64nlocal"];
 const CHAIN = ["setuidgid", "envuidgid", "envdir", "softlimit", "setlock", "pgrphack", "fghack"];
 const OWN = ["dt", "dt-init", "dt-install-links", "dt-boot-config"];
 
+/** A page whose description is one section of docs/. */
+const one = (page: string, program: string, doc: string, heading: string, seeAlso: string[]) => ({
+  page,
+  program,
+  parts: [{ title: "DESCRIPTION", doc, heading }],
+  seeAlso,
+});
+
 const chain = (name: string, heading: string): PageSpec => ({
   page: name,
   program: name,
@@ -87,18 +95,8 @@ export const PAGES: PageSpec[] = [
     ],
     seeAlso: [...SUPERVISE, "svscan"],
   },
-  {
-    page: "svc",
-    program: "svc",
-    parts: [{ title: "DESCRIPTION", doc: "docs/supervise.md", heading: "svc OPTS DIR..." }],
-    seeAlso: SUPERVISE,
-  },
-  {
-    page: "svok",
-    program: "svok",
-    parts: [{ title: "DESCRIPTION", doc: "docs/supervise.md", heading: "svok DIR" }],
-    seeAlso: SUPERVISE,
-  },
+  one("svc", "svc", "docs/supervise.md", "svc OPTS DIR...", SUPERVISE),
+  one("svok", "svok", "docs/supervise.md", "svok DIR", SUPERVISE),
   {
     page: "svstat",
     program: "svstat",
@@ -117,12 +115,7 @@ export const PAGES: PageSpec[] = [
     ],
     seeAlso: [...SCAN, "dt-boot-config"],
   },
-  {
-    page: "readproctitle",
-    program: "readproctitle",
-    parts: [{ title: "DESCRIPTION", doc: "docs/svscan.md", heading: "readproctitle ARGS… DOTS" }],
-    seeAlso: SCAN,
-  },
+  one("readproctitle", "readproctitle", "docs/svscan.md", "readproctitle ARGS… DOTS", SCAN),
   chain("fghack", "fghack CHILD…"),
   chain("pgrphack", "pgrphack CHILD…"),
   {
@@ -134,18 +127,8 @@ export const PAGES: PageSpec[] = [
     ],
     seeAlso: [...LOG, "svscan"],
   },
-  {
-    page: "tai64n",
-    program: "tai64n",
-    parts: [{ title: "DESCRIPTION", doc: "docs/multilog.md", heading: "`dt tai64n`" }],
-    seeAlso: LOG,
-  },
-  {
-    page: "tai64nlocal",
-    program: "tai64nlocal",
-    parts: [{ title: "DESCRIPTION", doc: "docs/multilog.md", heading: "`dt tai64nlocal`" }],
-    seeAlso: LOG,
-  },
+  one("tai64n", "tai64n", "docs/multilog.md", "`dt tai64n`", LOG),
+  one("tai64nlocal", "tai64nlocal", "docs/multilog.md", "`dt tai64nlocal`", LOG),
   chain("setuidgid", "setuidgid ACCOUNT CHILD…"),
   chain("envuidgid", "envuidgid ACCOUNT CHILD…"),
   chain("envdir", "envdir DIR CHILD…"),
@@ -167,26 +150,20 @@ export const PAGES: PageSpec[] = [
     ],
     seeAlso: [...OWN.slice(1), "svscan", "supervise", "multilog", ...CHAIN],
   },
-  {
-    page: "dt-install-links",
-    program: "install-links",
-    parts: [{
-      title: "DESCRIPTION",
-      doc: "docs/install.md",
-      heading: "dt install-links [--force] [--remove] [--man MANDIR] [--completion DIR] [DIR]",
-    }],
-    seeAlso: OWN,
-  },
-  {
-    page: "dt-boot-config",
-    program: "boot-config",
-    parts: [{
-      title: "DESCRIPTION",
-      doc: "docs/install.md",
-      heading: "dt boot-config systemd|inittab [DIR]",
-    }],
-    seeAlso: [...OWN, "svscanboot"],
-  },
+  one(
+    "dt-install-links",
+    "install-links",
+    "docs/install.md",
+    "dt install-links [--force] [--remove] [--man MANDIR] [--completion DIR] [DIR]",
+    OWN,
+  ),
+  one(
+    "dt-boot-config",
+    "boot-config",
+    "docs/install.md",
+    "dt boot-config systemd|inittab [DIR]",
+    [...OWN, "svscanboot"],
+  ),
   {
     page: "dt-init",
     program: "init",
@@ -199,14 +176,11 @@ export const PAGES: PageSpec[] = [
     ],
     seeAlso: [...OWN, "svscan"],
   },
-  {
-    page: "dt-svwait",
-    program: "svwait",
-    parts: [{
-      title: "DESCRIPTION",
-      doc: "docs/beyond.md",
-      heading: "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR…",
-    }],
-    seeAlso: SUPERVISE,
-  },
+  one(
+    "dt-svwait",
+    "svwait",
+    "docs/beyond.md",
+    "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR…",
+    SUPERVISE,
+  ),
 ];

@@ -10,6 +10,7 @@
  * @module
  */
 import { cksumLine } from "./cksum.ts";
+import { concat } from "../../lib/common/bytes.ts";
 
 /** A file carried in the one file, by its path in the unpacked directory. */
 export interface Member {
@@ -140,16 +141,6 @@ export function fill(text: string, values: Record<string, string>): string {
   });
   for (const k of Object.keys(values)) {
     if (!text.includes(`@${k}@`)) throw new Error(`onefile: placeholder @${k}@ is not used`);
-  }
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }
