@@ -73,11 +73,15 @@ dt_of_extract() {
 # unpackers still make one complete DIR). 0, 1, 2 as dt_of_extract.
 dt_of_into() {
   dt_of_d=$1/$2
-  dt_of_l=$1/.$2.lock
+  dt_of_l=$dt_of_d.lock
   dt_of_n=0
   while [ ! -x "$dt_of_d/deno" ]; do
     if mkdir "$dt_of_l" 2>/dev/null; then
       echo $$ >"$dt_of_l/pid"
+      # what an unpacker killed midway left (its pid gone) goes
+      for dt_of_x in "$dt_of_d".[0-9]*; do
+        [ -d "$dt_of_x" ] && [ ! -d "/proc/${dt_of_x##*.}" ] && rm -rf "$dt_of_x"
+      done
       dt_of_extract "$dt_of_d"
       dt_of_s=$?
       rm -rf "$dt_of_l"

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { need, ROOT, run, withSandbox } from "../helpers/mod.ts";
-import { copyInto, entries, hideRuntimes, oneFile, renamed } from "./_onefile.ts";
+import { copyInto, entries, hideRuntimes, oneFile, renamed, unpackedName } from "./_onefile.ts";
 import { DAEMONTOOLS_NAMES } from "../../lib/common/program_names.ts";
 
 /** Runs `script` as sh in new mount and PID namespaces (what it starts ends with it). */
@@ -80,11 +80,18 @@ Deno.test("one file: alone, without Deno, Node or npm, PATH=/usr/bin:/bin: svsca
   });
 });
 
-Deno.test("one file: 50 first starts at once unpack one copy, and each gives the right output", async () => {
+Deno.test("one file: 50 first starts at once, after an unpacker was killed midway, unpack one copy, and each gives the right output", async () => {
   const file = await oneFile();
   await withSandbox(async (sb) => {
     const dir = sb.path("p");
     const exe = copyInto(file, dir, "dt");
+    // what an unpacker killed midway leaves: its lock and its half-written copy (a pid that is gone)
+    const target = `${dir}/.${unpackedName(exe)}`;
+    const gone = Number(Deno.readTextFileSync("/proc/sys/kernel/pid_max")) + 1; // no process has it
+    Deno.mkdirSync(`${target}.lock`);
+    Deno.writeTextFileSync(`${target}.lock/pid`, `${gone}\n`);
+    Deno.mkdirSync(`${target}.${gone}/one`, { recursive: true });
+    Deno.writeTextFileSync(`${target}.${gone}/deno`, "half");
     const svc = sb.service("svc", "exec sleep 1000");
     const rs = await Promise.all(
       Array.from(
