@@ -47,6 +47,7 @@ pid() { svstat "$1" | sed -n 's/.*(pid \\([0-9]*\\)).*/\\1/p'; }
 echo "before $(pid "$S/a") $(pid "$S/b")"
 old=$(pidof svscan)
 echo "found $([ -n "$old" ] && echo yes || echo no)"
+[ -n "$old" ] || exit 0
 cd "$WORK"
 # ---- the step, as docs/svscan.md writes it
 ${step}
