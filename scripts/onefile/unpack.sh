@@ -89,7 +89,8 @@ dt_of_into() {
     fi
     [ -d "$dt_of_l" ] || return 1
     dt_of_p=
-    read -r dt_of_p <"$dt_of_l/pid" 2>/dev/null
+    # (the lock may go between the test and the read: no message then)
+    { read -r dt_of_p <"$dt_of_l/pid"; } 2>/dev/null
     if { [ -n "$dt_of_p" ] && [ -d "/proc/$dt_of_p" ] && [ $dt_of_n -lt 1200 ]; } ||
       { [ -z "$dt_of_p" ] && [ $dt_of_n -lt 50 ]; }; then
       dt_of_n=$((dt_of_n + 1))
