@@ -62,6 +62,8 @@ async function run(programs: Programs, help: () => string): Promise<number> {
   let prog = name;
   if (!Object.hasOwn(programs, prog)) {
     prog = args.shift() ?? "";
+    // `dt help PROGRAM`: its man page
+    if (prog === "help" && args.length > 0) return (await import("./cmd/help.ts")).main(args);
     if (prog === "" || prog === "--help" || prog === "-h" || prog === "help") {
       out(help());
       return prog === "" ? 100 : 0;

@@ -7,7 +7,9 @@
  *    earlier run lets go of its service);
  * 2. a pipe read by `readproctitle service errors: ....` (400 dots), a dt child
  *    process, becomes this process's stdout and stderr, so the latest errors
- *    show up in `ps`;
+ *    show up in `ps`; the pipe of a svscanboot that was killed (an upgrade),
+ *    which the services it left still write to, is taken over and its old
+ *    readproctitle ended (lib/svscan/errors_pipe.ts);
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
  *
@@ -21,6 +23,8 @@ import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { serve } from "../svscan/serve.ts";
+import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
+import type { Pipe } from "../svscan/pipe_keeper.ts";
 
 /** daemontools' svscanboot PATH. */
 export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
@@ -66,9 +70,12 @@ function releaseOld(dir: string): void {
   }
 }
 
-/** Starts readproctitle on a pipe that becomes fds 1 and 2; returns its pid. */
-function startReadproctitle(env: readonly string[]): number {
-  const [r, w] = pipe();
+/**
+ * Starts readproctitle on a pipe that becomes fds 1 and 2 (a new one, or the
+ * one a killed svscanboot left: `left`); returns its pid.
+ */
+function startReadproctitle(env: readonly string[], left: Pipe | null): number {
+  const [r, w] = left ?? pipe();
   let pid: number;
   const devnull = open("/dev/null", O.RDWR | O.CLOEXEC);
   try {
@@ -101,8 +108,11 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGHUP", early);
   releaseOld(dir);
   const keep: number[] = [];
+  // a svscanboot killed for an upgrade left its readproctitle and the services writing to it
+  const left = previousErrorsPipe(dir);
   try {
-    keep.push(startReadproctitle(env));
+    keep.push(startReadproctitle(env, left?.pipe ?? null));
+    if (left !== null) endOldReader(left);
   } catch (e) {
     warn("svscanboot", "unable to start readproctitle: ", e);
   }

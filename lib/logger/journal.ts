@@ -26,12 +26,20 @@
  * regular file with no other name is used: anything else is refused with a
  * warning, and that logger's lines are then logged at least once.
  *
+ * A rotation while the chunk is written moves the header on (see
+ * {@link LogJournal.rotated}): once the new `current` exists, and before the
+ * old one is processed, linked or removed, the header names the new one
+ * (size 0) and counts the chunk's lines written to the old one. So the file
+ * it names is always there after a kill (as `current`, or `previous`), and
+ * its inode cannot have been freed and given to another file: a `!`
+ * processor replaces `previous` by its output, a new inode, and `n` removes
+ * old files, yet each line is counted once.
+ *
  * Only scripts with one directory are journaled: there a line in the pipe
  * is a line in the files, or none (its patterns, run again, tell which).
- * (A processor is no obstacle: the files it rewrites are those of earlier
- * rotations; when the chunk's own `current` was processed away meanwhile,
- * recovery cannot count and takes nothing.) Every step runs off the JS thread; a step that fails leaves
- * that chunk to the at-least-once rule (taken out of the pipe once written).
+ * Every step runs off the JS thread, one at a time (a rotation's comes in
+ * between a chunk's); a step that fails leaves that chunk to the
+ * at-least-once rule (taken out of the pipe once written).
  *
  * @module
  */
@@ -41,6 +49,7 @@ import { fstat } from "../sys/dir_fd.ts";
 import { openHeld } from "../sys/held_file.ts";
 import { ftruncate, ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
 import type { Peeker } from "../sys/pipe_peek.ts";
+import type { Rotated } from "../multilog/logdir.ts";
 import type { ParsedScript } from "../multilog/script.ts";
 import { encodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
 import type { Ledger } from "./pipe_reader.ts";
@@ -102,8 +111,11 @@ export function selects(script: ParsedScript): boolean {
   return script.actions.some((a) => a.kind === "select" || a.kind === "deselect");
 }
 
-/** Where the next lines go: inode and size of `current` (null while there is none). */
-export type CurrentFile = () => { ino: number; size: number } | null;
+/**
+ * Where the next lines go: inode and size of `current` once no rotation is
+ * under way (null when there is none).
+ */
+export type CurrentFile = () => Promise<{ ino: number; size: number } | null>;
 
 /**
  * A {@link Ledger} writing `S/log/supervise/journal` through a descriptor
@@ -118,6 +130,8 @@ export class LogJournal implements Ledger {
   #size = 0;
   /** The header of the chunk in hand, when it was recorded. */
   #header: JournalHeader | null = null;
+  /** The steps on the file, one after the other (a rotation's comes in between a chunk's). */
+  #queue: Promise<void> = Promise.resolve();
 
   /** A journal on the open descriptor `fd` (call after recovery); it owns `fd` from now on. */
   constructor(fd: number, current: CurrentFile) {
@@ -127,34 +141,71 @@ export class LogJournal implements Ledger {
 
   async begin(n: number): Promise<void> {
     this.#header = null;
-    const at = this.#current();
-    const fd = this.#fd;
-    if (at === null || fd < 0) return;
-    if (this.#fresh) {
-      if (await ftruncateAsync(fd, 0) !== 0) return;
-      this.#fresh = false;
-    }
-    let start = Math.max(this.#size, HEADER_SIZE);
-    if (start > RESET_AT) {
-      // the old header stays, naming a start past the end: "nothing of it is in the pipe"
-      if (await ftruncateAsync(fd, HEADER_SIZE) !== 0) return;
-      this.#size = start = HEADER_SIZE;
-    }
-    const h = { n, start, ino: at.ino, size: at.size };
-    if (await pwriteAsync(fd, encodeHeader(h), 0) !== HEADER_SIZE) return;
-    this.#size = Math.max(this.#size, HEADER_SIZE);
-    this.#header = h;
+    // (outside the queue: a rotation under way is awaited, and its step may be queued meanwhile)
+    const at = await this.#current();
+    return this.#step(async () => {
+      const fd = this.#fd;
+      if (at === null || fd < 0) return;
+      if (this.#fresh) {
+        if (await ftruncateAsync(fd, 0) !== 0) return;
+        this.#fresh = false;
+      }
+      let start = Math.max(this.#size, HEADER_SIZE);
+      if (start > RESET_AT) {
+        // the old header stays, naming a start past the end: "nothing of it is in the pipe"
+        if (await ftruncateAsync(fd, HEADER_SIZE) !== 0) return;
+        this.#size = start = HEADER_SIZE;
+      }
+      const h = { n, start, ino: at.ino, size: at.size, lines: 0 };
+      if (await pwriteAsync(fd, encodeHeader(h), 0) !== HEADER_SIZE) return;
+      this.#size = Math.max(this.#size, HEADER_SIZE);
+      this.#header = h;
+    });
   }
 
-  async shrink(n: number): Promise<void> {
-    const h = this.#header;
-    if (h === null || n === h.n) return;
-    const next = { ...h, n };
-    if (await pwriteAsync(this.#fd, encodeHeader(next), 0) === HEADER_SIZE) this.#header = next;
-    else await this.#forget();
+  shrink(n: number): Promise<void> {
+    return this.#step(async () => {
+      const h = this.#header;
+      if (h === null || n === h.n) return;
+      const next = { ...h, n };
+      if (await pwriteAsync(this.#fd, encodeHeader(next), 0) === HEADER_SIZE) this.#header = next;
+      else await this.#forget();
+    });
   }
 
-  async take(peek: Peeker, n: number): Promise<void> {
+  /**
+   * The log directory's `current` was rotated while the chunk in hand was
+   * written: the header now names the new `current`, and counts the chunk's
+   * lines in the old one. Resolves once that is on file (the rotation waits
+   * for it before the old file may be processed or removed). When it cannot
+   * be done, the journal forgets the chunk (logged at least once).
+   */
+  rotated(r: Rotated): Promise<void> {
+    return this.#step(async () => {
+      const h = this.#header;
+      if (h === null) return;
+      const more = h.ino === r.ino && r.size >= h.size && r.next !== null
+        ? await r.linesFrom(h.size)
+        : -1;
+      if (more < 0) return await this.#forget();
+      const next = { ...h, ino: r.next!.ino, size: r.next!.size, lines: h.lines + more };
+      if (await pwriteAsync(this.#fd, encodeHeader(next), 0) === HEADER_SIZE) this.#header = next;
+      else await this.#forget();
+    });
+  }
+
+  take(peek: Peeker, n: number): Promise<void> {
+    return this.#step(() => this.#take(peek, n));
+  }
+
+  /** Runs `step` once the steps before it are done. */
+  #step(step: () => Promise<void>): Promise<void> {
+    const done = this.#queue.then(step);
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  async #take(peek: Peeker, n: number): Promise<void> {
     const h = this.#header;
     this.#header = null;
     if (h !== null) {

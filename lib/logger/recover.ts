@@ -8,12 +8,15 @@
  * - Part of the chunk left the pipe (moved into the journal): all of its
  *   lines were written first; the rest of it is taken out.
  * - None of it left: the lines of the log files past the size the journal
- *   names, in the `current` it names and the files rotated after it, are
- *   counted; that many lines are taken out of the pipe (lines the script's
- *   patterns keep out of the directory are passed over), and bytes after the
- *   last newline of `current` (a write cut short) are cut off.
+ *   names, in the file it names (a `current` then) and the files rotated
+ *   after it, are counted, and added to the lines the journal says went to
+ *   files rotated before (a rotation while the chunk was written moves the
+ *   journal on to the new `current`, before the old one may be processed
+ *   or removed); that many lines are taken out of the pipe (lines the
+ *   script's patterns keep out of the directory are passed over), and bytes
+ *   after the last newline of `current` (a write cut short) are cut off.
  *
- * When the files cannot tell (the `current` named is gone, the pipe does not
+ * When the files cannot tell (the file named is gone, the pipe does not
  * hold the chunk), nothing is taken: a line may then be logged twice, never
  * lost. The journal is emptied in every case.
  *
@@ -94,12 +97,14 @@ function act(opts: RecoverOptions, h: JournalHeader | null, size: number): Recov
     );
     cut = found.partial;
   }
+  // lines written before a rotation moved the journal on, then those found in the files
+  const lines = h.lines + found.lines;
   const ends = opts.script ? loggedLineEnds(opts.script, head) : null;
   const skipped = ends === null
-    ? endOfLine(head, found.lines)
-    : found.lines === 0
+    ? endOfLine(head, lines)
+    : lines === 0
     ? 0
-    : ends[found.lines - 1] ?? head.length;
+    : ends[lines - 1] ?? head.length;
   if (skipped > 0) opts.skip(skipped);
   return { skipped, cut };
 }

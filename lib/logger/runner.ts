@@ -231,15 +231,17 @@ function startLogger(
 ): InProcessService {
   const where = workingDir(held, plan.account);
   const script = parseScript(plan.logger.script);
+  let journal: LogJournal | null = null;
   const engine = new MultilogEngine(script, {
     cwd: where.cwd,
     account: plan.account,
     warn: (m) => opts.log(`multilog: warning: ${m}`),
+    // a rotation while a chunk is written moves the journal on to the new `current`
+    onRotate: (r) => journal?.rotated(r) ?? Promise.resolve(),
   });
   let opened = false, paused = false, term = false, done = false;
   let feeding = Promise.resolve();
 
-  let journal: LogJournal | null = null;
   let ended = false;
   const endOnce = (s: WaitStatus) => {
     if (ended) return;

@@ -46,13 +46,13 @@ function parseRecord(text: string | null): Record | null {
 }
 
 /** True when `pid` is still the process that started at `started` (seconds, to a tick). */
-function same(pid: number, started: number): boolean {
+export function same(pid: number, started: number): boolean {
   const t = startTime(pid);
   return t !== null && Math.abs(t - started) < 0.05;
 }
 
 /** `pipe:[inode]` of another process's fd, or null. */
-function pipeId(pid: number, fd: number): string | null {
+export function pipeId(pid: number, fd: number): string | null {
   try {
     const l = Deno.readLinkSync(`/proc/${pid}/fd/${fd}`);
     return l.startsWith("pipe:") ? l : null;
@@ -62,7 +62,7 @@ function pipeId(pid: number, fd: number): string | null {
 }
 
 /** Opens both ends of the pipe that `rPid`'s fd `r` and `wPid`'s fd `w` are; null unless one pipe. */
-function reopen(rPid: number, r: number, wPid: number, w: number): Pipe | null {
+export function reopen(rPid: number, r: number, wPid: number, w: number): Pipe | null {
   const id = pipeId(rPid, r);
   if (id === null || pipeId(wPid, w) !== id) return null;
   let wfd = -1;

@@ -37,7 +37,7 @@ Deno.test("dt install-links, dt boot-config: an unknown option is named; -- ends
     assertEquals([links.code, links.stderr], [
       100,
       "dt install-links: fatal: unknown option: --bogus\n" +
-      "dt install-links: usage: dt install-links [--force] [--remove] DIR\n",
+      "dt install-links: usage: dt install-links [--force] [--remove] [--man MANDIR] [--completion DIR] [DIR]\n",
     ]);
     // a directory named like an option, after --
     Deno.mkdirSync(sb.path("-links"));
