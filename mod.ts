@@ -23,6 +23,20 @@ export {
   type SupervisorOptions,
 } from "./lib/supervise/supervisor.ts";
 export { type DirAt, ServiceDir } from "./lib/supervise/service_dir.ts";
+/** The supervisor's decisions, pure: a state, an event, the next state and the actions. */
+export {
+  type Action,
+  type Clock,
+  type Event,
+  ImpossibleEvent,
+  initialState,
+  type LeftRunning,
+  type State,
+  type Step,
+  step,
+} from "./lib/supervise/machine.ts";
+export type { Readiness } from "./lib/supervise/readiness.ts";
+export type { ServiceFiles } from "./lib/supervise/service_files.ts";
 export type { HeldService } from "./lib/sys/held_file.ts";
 export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";

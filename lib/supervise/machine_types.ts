@@ -21,6 +21,7 @@ export interface Clock {
 
 /** What a supervisor knows of its service. */
 export interface State {
+  /** Where the service is in its life (see machine.ts). */
   phase: "down" | "up" | "finishing" | "exited";
   /** The service's pid when up (this process's for an in-process service), else 0. */
   pid: number;
@@ -40,8 +41,9 @@ export interface State {
   startAt: number | null;
   /** A start was asked for while finishing (`svc -u`, `-o`). */
   startAfterFinish: boolean;
-  /** Monotonic ms `timeout-kill` sends KILL at, and to which pid; null when not armed. */
+  /** Monotonic ms `timeout-kill` sends KILL at; null when not armed. */
   killAt: number | null;
+  /** The pid that KILL is for. */
   killPid: number;
   /** The files of the current (or last) run. */
   files: ServiceFiles;
@@ -111,14 +113,20 @@ export type Action =
 
 /** What a step gives: the next state and what to do. */
 export interface Step {
+  /** The state after the event. */
   state: State;
+  /** What to do, in order. */
   actions: Action[];
 }
 
 /** What a service the status file names, still running as started, looked like. */
 export interface LeftRunning {
+  /** Its pid. */
   pid: number;
+  /** The status file's timestamp (its start). */
   when: Tai64n;
+  /** Paused by `svc -p`. */
   paused: boolean;
+  /** What was wanted: up, down, or null after `svc -o`. */
   want: "u" | "d" | null;
 }

@@ -11,7 +11,6 @@ import { ROOT } from "../helpers/mod.ts";
 
 /** `file: delay expression` → why it stays under 2^31−1 ms and is never negative or NaN. */
 const BOUNDED: Record<string, string> = {
-  "lib/supervise/supervisor.ts: wait": "the rest of RESTART_PAUSE_MS (1 s), only when positive",
   "lib/sys/settle.ts: this.#quietMs": "1000 by default; callers pass constants",
   "lib/init/runner.ts: ms": "one of the literal list [0, 25, 100, 300, 1000] it loops over",
   "lib/multilog/files.ts: ms": "the engine's pauseMs: 5000, or a test's small value",
