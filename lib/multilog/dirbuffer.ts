@@ -20,6 +20,14 @@ export const DIR_BUFFER = 512;
 /** How far below `size` multilog starts looking for a line end to cut at. */
 export const CUT_ZONE = 2000;
 
+/**
+ * A staging area's first size, and the most a spare one (kept for the next
+ * batch) may be without being used to a quarter: many loggers in one
+ * process each keep a few KiB, and what a flood grew is given back once
+ * batches are small again.
+ */
+const SMALL = 8 << 10, SPARE_MAX = 64 << 10;
+
 /** Staged bytes of one directory and the offsets in them where `current` is rotated. */
 export interface StagedBatch {
   bytes: Uint8Array;
@@ -39,10 +47,11 @@ export class DirBuffer {
   /** Offsets in the staging area after which `current` is rotated. */
   readonly cuts: number[] = [];
   readonly #size: number;
-  readonly #pool: Uint8Array[] = [];
+  /** A staging area for the next batch, while one is being written. */
+  #spare: Uint8Array | null = null;
 
   /** `size` is the script's `s` for this directory. */
-  constructor(size: number, capacity = 1 << 16) {
+  constructor(size: number, capacity = SMALL) {
     this.#size = size;
     this.out = new Uint8Array(capacity);
   }
@@ -120,15 +129,20 @@ export class DirBuffer {
       bytes: this.out.subarray(skip, this.len),
       cuts: this.cuts.splice(0).map((c) => c - skip),
     };
-    this.out = this.#pool.pop() ?? new Uint8Array(this.out.length);
+    this.out = this.#spare ?? new Uint8Array(Math.min(this.out.length, SMALL));
+    this.#spare = null;
     this.len = 0;
     this.written = 0;
     return batch;
   }
 
-  /** Returns a written batch's buffer for reuse. */
+  /** Returns a written batch's buffer for reuse (a large one only while batches fill it). */
   release(batch: StagedBatch): void {
-    if (this.#pool.length < 4) this.#pool.push(new Uint8Array(batch.bytes.buffer));
+    const buf = batch.bytes.buffer;
+    if (this.#spare !== null || buf === this.out.buffer) return;
+    if (buf.byteLength <= SPARE_MAX || batch.bytes.length * 4 >= buf.byteLength) {
+      this.#spare = new Uint8Array(buf);
+    }
   }
 
   /** `allwrite` of the staged bytes up to `end` through `c_write`. */

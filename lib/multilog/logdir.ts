@@ -17,9 +17,9 @@
 import { lockFile } from "../sys/lock.ts";
 import { spawn } from "../sys/spawn.ts";
 import { waitChild } from "../sys/reaper.ts";
-import { close as closeFd, O, writeSomeAsync } from "../sys/fd.ts";
+import { close as closeFd, O } from "../sys/fd.ts";
 import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
-import { preadAsync } from "../sys/offset_io.ts";
+import { preadAsync, writeSomeAsync } from "../sys/offset_io.ts";
 import { type FileStat, offThread, onThisThread, type PathCalls } from "../sys/path_async.ts";
 import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
