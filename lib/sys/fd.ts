@@ -61,8 +61,22 @@ export function probePath(path: string, dir = false): number {
   return 0;
 }
 
+/** What runs before each close (see {@link beforeEachClose}). */
+let beforeClose: (() => void) | null = null;
+
+/**
+ * Sets what runs before each {@link close}: the io_uring of uring.ts, whose
+ * requests of a turn are submitted at its end, submits them first, so that a
+ * request never finds its descriptor closed, or its number given to another
+ * file opened meanwhile.
+ */
+export function beforeEachClose(f: (() => void) | null): void {
+  beforeClose = f;
+}
+
 /** close(2), ignoring errors. */
 export function close(fd: number): void {
+  beforeClose?.();
   lib().close(fd);
 }
 

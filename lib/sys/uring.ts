@@ -24,7 +24,7 @@
  * @module
  */
 import { type FsCredentials, withFsCredentials } from "./fscreds.ts";
-import { close, O, readSome } from "./fd.ts";
+import { beforeEachClose, close, O, readSome } from "./fd.ts";
 import { errno, lazyLibc } from "./libc.ts";
 import { type Watched, watchReadable } from "./poller.ts";
 import { SysError } from "../common/errors.ts";
@@ -174,6 +174,10 @@ class Ring {
     this.#efd = efd;
     this.#watch = watchReadable(efd, () => this.#reap());
     this.#watch.pause();
+    // a descriptor named by a request waiting to be submitted is never closed first
+    beforeEachClose(() => {
+      if (this.#unsubmitted > 0) this.#flush();
+    });
   }
 
   /** The operations the kernel knows (IORING_REGISTER_PROBE). */
