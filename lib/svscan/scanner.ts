@@ -41,6 +41,7 @@ import {
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
+import { spawnCount } from "../sys/spawn.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -151,8 +152,12 @@ export class Scanner {
   #scanTrusted = true;
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
-  /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
-  readonly #settler = new Settler();
+  /**
+   * Settles (a full GC, start-up's pages given back) a second after the last
+   * burst of starts, whatever log work goes on meanwhile (a flood of log
+   * work settles on its own once it stops).
+   */
+  readonly #settler = new Settler(1000, undefined, spawnCount);
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {

@@ -89,6 +89,8 @@ export class Settler {
   readonly #quietMs: number;
   readonly #act: () => void;
   readonly #progress: () => number;
+  /** What the armed timer watches: the progress of a burst, or the work noted (a flood). */
+  #watching: () => number;
   #seen = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Work noted when this last settled (or was made). */
@@ -106,11 +108,12 @@ export class Settler {
   ) {
     this.#quietMs = quietMs;
     this.#act = act;
-    this.#progress = progress;
+    this.#progress = this.#watching = progress;
   }
 
   /** A burst began or went on: settle once `quietMs` pass from now with no progress. */
   busy(): void {
+    this.#watching = this.#progress;
     this.#seen = this.#progress();
     this.#arm();
   }
@@ -119,7 +122,7 @@ export class Settler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const t = setTimeout(() => {
       this.#timer = undefined;
-      const now = this.#progress();
+      const now = this.#watching();
       if (now !== this.#seen) {
         this.#seen = now;
         this.#arm();
@@ -132,9 +135,17 @@ export class Settler {
     this.#timer = t;
   }
 
-  /** Work noted reached `total`: a burst of it arms this settler. */
+  /**
+   * Work noted reached `total`: a burst of it arms this settler, which then
+   * settles once `quietMs` pass with no work noted (never while work goes
+   * on: a steady log load arms it once and it waits). A burst of another
+   * kind armed already is left to settle on its own progress.
+   */
   workDone(total: number): void {
-    if (this.#timer === undefined && total - this.#workAtSettle >= WORK_BURST) this.busy();
+    if (this.#timer !== undefined || total - this.#workAtSettle < WORK_BURST) return;
+    this.#watching = workNoted;
+    this.#seen = work;
+    this.#arm();
   }
 
   /** No settle is due any more. */

@@ -228,7 +228,7 @@ class Ring {
         resolve,
         keep: opts.keep,
       };
-      if (this.#pending.size + this.#unsubmitted >= this.#cq.entries) this.#waiting.push(req);
+      if (this.#pending.size >= this.#cq.entries) this.#waiting.push(req);
       else this.#queue(req);
     });
   }
@@ -302,7 +302,7 @@ class Ring {
       req?.resolve(res);
     }
     r.setUint32(this.#cq.head, tail, true);
-    while (this.#waiting.length && this.#pending.size + this.#unsubmitted < this.#cq.entries) {
+    while (this.#waiting.length && this.#pending.size < this.#cq.entries) {
       this.#queue(this.#waiting.shift()!);
     }
     if (this.#pending.size === 0) this.#watch.pause();
