@@ -20,13 +20,8 @@ export const DIR_BUFFER = 512;
 /** How far below `size` multilog starts looking for a line end to cut at. */
 export const CUT_ZONE = 2000;
 
-/**
- * A staging area's first size, and the most a spare one (kept for the next
- * batch) may be without being used to a quarter: many loggers in one
- * process each keep a few KiB, and what a flood grew is given back once
- * batches are small again.
- */
-const SMALL = 8 << 10, SPARE_MAX = 64 << 10;
+/** A staging area's first size: many loggers in one process each keep a few KiB until a flood. */
+const SMALL = 8 << 10;
 
 /** Staged bytes of one directory and the offsets in them where `current` is rotated. */
 export interface StagedBatch {
@@ -129,19 +124,17 @@ export class DirBuffer {
       bytes: this.out.subarray(skip, this.len),
       cuts: this.cuts.splice(0).map((c) => c - skip),
     };
-    this.out = this.#spare ?? new Uint8Array(Math.min(this.out.length, SMALL));
+    this.out = this.#spare ?? new Uint8Array(this.out.length);
     this.#spare = null;
     this.len = 0;
     this.written = 0;
     return batch;
   }
 
-  /** Returns a written batch's buffer for reuse (a large one only while batches fill it). */
+  /** Returns a written batch's buffer for reuse (one is kept: a batch is written at a time). */
   release(batch: StagedBatch): void {
-    const buf = batch.bytes.buffer;
-    if (this.#spare !== null || buf === this.out.buffer) return;
-    if (buf.byteLength <= SPARE_MAX || batch.bytes.length * 4 >= buf.byteLength) {
-      this.#spare = new Uint8Array(buf);
+    if (this.#spare === null && batch.bytes.buffer !== this.out.buffer) {
+      this.#spare = new Uint8Array(batch.bytes.buffer);
     }
   }
 

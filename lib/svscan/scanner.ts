@@ -42,6 +42,7 @@ import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
 import { spawnCount } from "../sys/spawn.ts";
+import { wantFdRing } from "../sys/uring.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -191,6 +192,7 @@ export class Scanner {
    */
   start(): void {
     preparePeek(); // the one private pipe every in-process logger's reader shares
+    wantFdRing(); // the loggers' file steps through one io_uring, a batch at a time
     settleAfterWork(this.#settler); // a log flood's garbage is collected once it is over
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());

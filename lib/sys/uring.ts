@@ -408,9 +408,26 @@ export interface FdRing {
 const SPLICE_F_NONBLOCK = 2, SYNC_FILE_RANGE_WRITE = 2;
 
 let fds: FdRing | null | undefined;
+let fdsWanted = false;
 
-/** The descriptor steps of {@link FdRing}, or null when io_uring (or one of them) cannot be used. */
+/**
+ * Says this process does many loggers' file steps at once (the scanner):
+ * from now on {@link fdRing} gives the ring. A lone multilog writes one
+ * chunk at a time, and its write is better on the blocking pool, in
+ * parallel with the parsing of the next chunk (measured: as fast, and some
+ * 7 MB less at its peak).
+ */
+export function wantFdRing(): void {
+  fdsWanted = true;
+}
+
+/**
+ * The descriptor steps of {@link FdRing}, or null when the process did not
+ * ask for them ({@link wantFdRing}) or io_uring (or one of them) cannot be
+ * used.
+ */
 export function fdRing(): FdRing | null {
+  if (!fdsWanted) return null;
   if (fds !== undefined) return fds;
   const r = theRing();
   if (r === null || !r.knows(FD_OPS)) return fds = null;

@@ -8,7 +8,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { withSandbox } from "../helpers/mod.ts";
 import { close, O, open, pipe, writeSome } from "../../lib/sys/fd.ts";
-import { fdRing } from "../../lib/sys/uring.ts";
+import { fdRing, wantFdRing } from "../../lib/sys/uring.ts";
 import {
   preadAsync,
   pwriteAsync,
@@ -19,6 +19,7 @@ import {
 const enc = new TextEncoder(), dec = new TextDecoder();
 
 function ring() {
+  wantFdRing(); // as the scanner does
   const r = fdRing();
   // the kernels dt supports have io_uring; a test machine without it cannot test this
   assert(r !== null, "io_uring is not usable here (kernel, sysctl or seccomp)");
