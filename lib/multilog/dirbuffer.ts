@@ -44,6 +44,8 @@ export class DirBuffer {
   readonly #size: number;
   /** A staging area for the next batch, while one is being written. */
   #spare: Uint8Array | null = null;
+  /** The size of the batches taken of late (the largest, fading by a tenth at each batch). */
+  #recent = 0;
 
   /** `size` is the script's `s` for this directory. */
   constructor(size: number, capacity = SMALL) {
@@ -124,18 +126,29 @@ export class DirBuffer {
       bytes: this.out.subarray(skip, this.len),
       cuts: this.cuts.splice(0).map((c) => c - skip),
     };
-    this.out = this.#spare ?? new Uint8Array(this.out.length);
+    // the batches of late, a slowly fading maximum: a flood keeps its size, a backlog fades
+    this.#recent = Math.max(this.len - skip, this.#recent * 0.9);
+    this.out = this.#spare ?? new Uint8Array(this.#fit(this.out.length));
     this.#spare = null;
     this.len = 0;
     this.written = 0;
     return batch;
   }
 
-  /** Returns a written batch's buffer for reuse (one is kept: a batch is written at a time). */
+  /**
+   * Returns a written batch's buffer for reuse: one is kept (a batch is
+   * written at a time), unless the batches of late are much smaller than it
+   * (what a backlog or a flood grew is given back once it is over).
+   */
   release(batch: StagedBatch): void {
-    if (this.#spare === null && batch.bytes.buffer !== this.out.buffer) {
-      this.#spare = new Uint8Array(batch.bytes.buffer);
-    }
+    const buf = batch.bytes.buffer;
+    if (this.#spare !== null || buf === this.out.buffer) return;
+    if (buf.byteLength <= this.#fit(buf.byteLength)) this.#spare = new Uint8Array(buf);
+  }
+
+  /** A staging area's size for the batches of late: room for four of them, at most `max`. */
+  #fit(max: number): number {
+    return Math.min(max, Math.max(SMALL, 4 * this.#recent));
   }
 
   /** `allwrite` of the staged bytes up to `end` through `c_write`. */
