@@ -10,6 +10,8 @@
  *    show up in `ps`;
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
+ *    This process then shows as `svscan DIR` (command line and comm), as the
+ *    scanner of daemontools' boot does, so `pidof svscan` and `ps` find it.
  *
  * @module
  */
@@ -21,6 +23,8 @@ import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { serve } from "../svscan/serve.ts";
+import { rawTail } from "../init/raw_args.ts";
+import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
 export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
@@ -111,5 +115,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
   }
+  // the scanner of daemontools' boot is `svscan DIR` (the directory as given, byte for byte)
+  setTitle(["svscan", args.length > 0 ? rawTail(args)[0] : dir]);
   return await serve(".", { reaping: Deno.pid === 1, env, keep });
 }
