@@ -12,6 +12,7 @@ import {
   need,
   needDaemontools,
   REF,
+  ROOT,
   run,
   waitFor,
   withSandbox,
@@ -162,8 +163,10 @@ function inEnv(env: string, argv: string[], opts: { cwd?: string } = {}) {
   );
 }
 
-Deno.test("launcher: envdir passes on the environment byte for byte, in order, as daemontools' (every sh, a linked name)", async () => {
+Deno.test("launcher: envdir passes on the environment byte for byte, in order, as daemontools' (every sh, dist/dt, a linked name)", async () => {
   needDaemontools();
+  const b = await run(Deno.execPath(), ["run", "-A", `${ROOT}/scripts/bundle.ts`]);
+  assertEquals(b.code, 0, b.stderr);
   await withSandbox(async (sb) => {
     const empty = sb.path("env");
     Deno.mkdirSync(empty);
@@ -176,6 +179,7 @@ Deno.test("launcher: envdir passes on the environment byte for byte, in order, a
       const ways: [string, string[]][] = [
         ["bin/dt as /bin/sh runs it", [LAUNCHER, "envdir"]],
         ["a linked name", [sb.path("bin/envdir")]],
+        ["dist/dt", [`${ROOT}/dist/dt`, "envdir"]],
         ...shells().map(([label, sh]): [string, string[]] => [label, [...sh, LAUNCHER, "envdir"]]),
       ];
       for (const [how, argv] of ways) {
