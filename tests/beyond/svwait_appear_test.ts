@@ -6,7 +6,15 @@
  * Without `-t`, a directory that does not exist at all fails as before.
  */
 import { assertEquals } from "../helpers/assert.ts";
-import { LAUNCHER, needDaemontools, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
+import {
+  LAUNCHER,
+  needDaemontools,
+  REF,
+  run,
+  type Sandbox,
+  waitFor,
+  withSandbox,
+} from "../helpers/mod.ts";
 import { lines, readStatus } from "../supervise/_service.ts";
 import { json } from "./_lib.ts";
 
@@ -23,14 +31,19 @@ function inotifyOpen(pid: number): boolean {
 /** A service that says it is ready (notification-fd 3) after `delay` seconds. */
 const READY_AFTER = (delay: number) => `sleep ${delay}\necho >&3\nexec sleep 1000`;
 
+/** `sv/aNNN` for NNN in [from, to) that just run, and `sv/NAME` ready after `delay` s; the scan dir. */
+function tree(sb: Sandbox, from: number, to: number, name: string, delay: number): string {
+  for (let i = from; i < to; i++) {
+    sb.service(`sv/a${String(i).padStart(3, "0")}`, "exec sleep 1000");
+  }
+  sb.service(`sv/${name}`, READY_AFTER(delay));
+  sb.write(`sv/${name}/notification-fd`, "3\n");
+  return sb.path("sv");
+}
+
 Deno.test("svwait: a run script waiting for the last of 300 services starts once, 10 scanner starts of 10", async () => {
   await withSandbox(async (sb) => {
-    const dir = sb.path("sv");
-    for (let i = 2; i < 300; i++) {
-      sb.service(`sv/a${String(i).padStart(3, "0")}`, "exec sleep 1000");
-    }
-    sb.service("sv/a300", READY_AFTER(1));
-    sb.write("sv/a300/notification-fd", "3\n");
+    const dir = tree(sb, 2, 300, "a300", 1);
     sb.service(
       "sv/a001",
       `echo run >> ../../a001.runs\n${LAUNCHER} svwait -U -t 5000 ../a300 || exit 1\n` +
@@ -57,13 +70,8 @@ Deno.test("svwait: a run script waiting for the last of 300 services starts once
 
 Deno.test("svwait: `dt svscan DIR & dt svwait -U -t 8000 DIR/db` returns 0 once db is ready", async () => {
   await withSandbox(async (sb) => {
-    const dir = sb.path("sv");
     // the scanner reaches db last (in name order)
-    for (let i = 0; i < 100; i++) {
-      sb.service(`sv/a${String(i).padStart(3, "0")}`, "exec sleep 1000");
-    }
-    sb.service("sv/db", READY_AFTER(0.5));
-    sb.write("sv/db/notification-fd", "3\n");
+    const dir = tree(sb, 0, 100, "db", 0.5);
     const script = `${LAUNCHER} svscan "$1" >/dev/null 2>&1 & ` +
       `${LAUNCHER} svwait -U -t 8000 "$1/db"; echo "svwait $?"; ` +
       `${LAUNCHER} svstat --json "$1/db"; kill $!; wait $!`;
