@@ -16,6 +16,8 @@ function help(): string {
   return [
     `dt ${VERSION}: daemontools 0.76, re-made for Deno`,
     "usage: dt PROGRAM [ARGS...]   (or start dt under a program's name)",
+    "       dt help PROGRAM         (its man page: dt help svc | man -l -)",
+    "       dt --unpack             (the one file: unpack beside it, e.g. at image build)",
     "",
     "daemontools programs:",
     ...lines,

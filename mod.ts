@@ -22,9 +22,11 @@ export {
   Supervisor,
   type SupervisorOptions,
 } from "./lib/supervise/supervisor.ts";
+export { type DirAt, ServiceDir } from "./lib/supervise/service_dir.ts";
+export type { HeldService } from "./lib/sys/held_file.ts";
 export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";
-export { SysError } from "./lib/common/errors.ts";
+export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
 export { ControlError } from "./lib/control/errors.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";

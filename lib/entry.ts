@@ -14,6 +14,7 @@ import { Exit } from "./common/errors.ts";
 import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
 import { CMDLINE, rawTail } from "./init/raw_args.ts";
+import { decodeRaw } from "./common/raw_text.ts";
 
 /** Loaders by program name. */
 export type Programs = Record<string, () => Promise<ProgramModule>>;
@@ -56,10 +57,13 @@ async function run(programs: Programs, help: () => string): Promise<number> {
   // argv0 from the command line read at import (raw_args.ts), before the title below changes it
   const raw = CMDLINE;
   const name = basename(await argv0(raw));
-  let args = [...Deno.args];
+  // the arguments as given: bytes that are not UTF-8 kept (lib/common/raw_text.ts)
+  let args = rawTail(Deno.args, raw).map((a) => typeof a === "string" ? a : decodeRaw(a));
   let prog = name;
   if (!Object.hasOwn(programs, prog)) {
     prog = args.shift() ?? "";
+    // `dt help PROGRAM`: its man page
+    if (prog === "help" && args.length > 0) return (await import("./cmd/help.ts")).main(args);
     if (prog === "" || prog === "--help" || prog === "-h" || prog === "help") {
       out(help());
       return prog === "" ? 100 : 0;

@@ -62,7 +62,9 @@ export const SUMMARY: Record<string, string> = {
   envdir: "envdir DIR CHILD...: set environment variables from DIR's files",
   softlimit: "softlimit OPTS CHILD...: run CHILD with resource limits",
   setlock: "setlock [-nNxX] FILE CHILD...: run CHILD holding a lock on FILE",
-  "install-links": "install-links [--force] [--remove] DIR: link the program names to dt",
+  "install-links":
+    "install-links [--force] [--remove] [--man MANDIR] [--completion DIR] [DIR]: link dt and the " +
+    "program names to dt; install man pages, shell completion",
   "boot-config": "boot-config systemd|inittab [DIR]: print how to start svscanboot at boot",
   svwait: "svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...: wait until services are up, ready or down",
   init:

@@ -2,12 +2,14 @@
  * `deno task bundle`: writes dist/dt.js (one self-contained file: every program,
  * no imports left), dist/one/NAME.js for each daemontools program (the same
  * entry, lib/entry.ts, knowing only that program: a one-shot tool evaluates
- * only its own code), and dist/dt, the launcher that runs the right one under
+ * only its own code), dist/man/man8/*.8 (the man pages, from docs/:
+ * scripts/man.ts), and dist/dt, the launcher that runs the right one under
  * the name it was invoked as.
  *
  * Usage: deno run -A scripts/bundle.ts
  */
 import { DAEMONTOOLS } from "../lib/programs.ts";
+import { writePages } from "./man.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 Deno.mkdirSync(`${root}dist/one`, { recursive: true });
@@ -46,13 +48,16 @@ try {
       return bundle(entry, `${root}dist/one/${n}.js`);
     }),
   ]);
+  const man = writePages(`${root}dist/man/man8`);
   Deno.copyFileSync(`${root}bin/dt`, `${root}dist/dt`);
   Deno.chmodSync(`${root}dist/dt`, 0o755);
   const kib = (s: string) => (s.length / 1024).toFixed(0);
   console.log(
     `dist/dt.js ${kib(js)} KiB, dist/one/*.js ${
       Math.min(...ones.map((s) => s.length / 1024)).toFixed(0)
-    }–${Math.max(...ones.map((s) => s.length / 1024)).toFixed(0)} KiB, launcher dist/dt`,
+    }–${
+      Math.max(...ones.map((s) => s.length / 1024)).toFixed(0)
+    } KiB, ${man} man pages, launcher dist/dt`,
   );
 } finally {
   Deno.removeSync(tmp, { recursive: true });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fresh-machine set-up for dt's tests, run as root: `sudo scripts/setup.sh` (or `deno task setup`).
 # Installs Deno 2.9.6 from npm when it is missing or another version, and from apt the programs
-# the tests compare dt with or run around it. Says what it installs; installs nothing already there.
+# the tests compare dt with or run around it (mandoc and man: the man pages' checks). Says what it installs; installs nothing already there.
 set -euo pipefail
 
 # package → a program it provides (checked on PATH and in /usr/bin, /usr/sbin)
@@ -14,6 +14,8 @@ PACKAGES=(
   "strace strace"
   "nginx nginx"
   "busybox busybox"
+  "mandoc mandoc"
+  "man-db man"
 )
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }

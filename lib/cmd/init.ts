@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { errLine, out } from "../common/output.ts";
+import { errLine, fatal, out } from "../common/output.ts";
 import { VERSION } from "../common/version.ts";
 import { parseInitArgs } from "../init/args.ts";
 import { rawTail } from "../init/raw_args.ts";
 import { runInit } from "../init/runner.ts";
+import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";
 
@@ -26,13 +27,14 @@ subreaper): passes signals on, reaps orphans, and exits with PROG's status
   -c, --single-child     signal PROG alone, not its whole process group
   -r, --rewrite S:R      forward signal S as R (numbers or names; R=0 drops S)
   -e, --exit-ok CODE     PROG's status CODE makes dt exit 0 (repeatable)
-  -t, --grace SECONDS    time between TERM and KILL at the end
+  -t, --grace SECONDS    time between TERM and KILL at the end, 0 for none
                          (default: $DT_KILL_GRACE, else ${DEFAULT_GRACE_SECONDS})
   -S, --services DIR     run the service tree DIR (as svscan) before PROG,
                          stop it after PROG; with no PROG, just run it
   -T, --ready-timeout MS with -S: start PROG only once every service is up
                          (ready, for one with notification-fd or notify-socket)
-                         within MS; else say which are not and exit 111
+                         within MS (0: however long it takes); else say
+                         which are not and exit 111
   -v, --verbose          say what dt does
   -w, --warn-reaped      print each orphan dt reaps
   -h, --help             this text
@@ -64,9 +66,17 @@ export async function main(args: string[]): Promise<number> {
     errLine(`dt init: usage: ${SYNOPSIS}`);
     return 100;
   }
+  if (opts.services !== null) {
+    // before anything starts: a tree that cannot be scanned is no reason to run PROG alone
+    try {
+      checkServiceTree(opts.services);
+    } catch (e) {
+      fatal("dt init", 111, `unable to read directory ${opts.services}: `, e);
+    }
+  }
   return await runInit({
     opts,
-    graceMs: opts.graceMs ?? graceFromEnv(),
+    graceMs: opts.graceMs ?? graceFromEnv((l) => errLine(`dt init: warning: ${l}`)),
     argv: rawTail(opts.prog),
     env: startingEnv(),
   });

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { rawTail } from "../init/raw_args.ts";
+import { encodeRaw } from "../common/raw_text.ts";
 import { closedAtStart } from "../sys/launched.ts";
 import { setTitle } from "../sys/title.ts";
 
@@ -32,12 +32,10 @@ export function shiftIn(window: Uint8Array, input: Uint8Array): void {
 /** Shows stdin in the process title until end of input. */
 export async function main(args: string[]): Promise<number> {
   if (args.length < 1) return 100;
-  // the arguments as given (bytes that are not UTF-8 too): the title keeps their lengths
-  const raw = rawTail(args);
-  const last = raw[raw.length - 1];
-  const lastLen = (typeof last === "string" ? new TextEncoder().encode(last) : last).length;
+  // the arguments hold bytes that are not UTF-8 as given (lib/common/raw_text.ts): so does the title
+  const lastLen = encodeRaw(args[args.length - 1]).length;
   if (lastLen < 5) return 100;
-  const title = setTitle(["readproctitle", ...raw.slice(0, -1), ".".repeat(lastLen)]);
+  const title = setTitle(["readproctitle", ...args.slice(0, -1), ".".repeat(lastLen)]);
   // the last argument in the title, without its NUL
   const window = title === null
     ? new Uint8Array(lastLen)

@@ -7,7 +7,9 @@
  *    earlier run lets go of its service);
  * 2. a pipe read by `readproctitle service errors: ....` (400 dots), a dt child
  *    process, becomes this process's stdout and stderr, so the latest errors
- *    show up in `ps`;
+ *    show up in `ps`; the pipe of a svscanboot that was killed (an upgrade),
+ *    which the services it left still write to, is taken over and its old
+ *    readproctitle ended (lib/svscan/errors_pipe.ts);
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
  *    This process then shows as `svscan DIR` (command line and comm), as the
@@ -23,7 +25,8 @@ import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
 import { serve } from "../svscan/serve.ts";
-import { rawTail } from "../init/raw_args.ts";
+import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
+import type { Pipe } from "../svscan/pipe_keeper.ts";
 import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
@@ -70,9 +73,12 @@ function releaseOld(dir: string): void {
   }
 }
 
-/** Starts readproctitle on a pipe that becomes fds 1 and 2; returns its pid. */
-function startReadproctitle(env: readonly string[]): number {
-  const [r, w] = pipe();
+/**
+ * Starts readproctitle on a pipe that becomes fds 1 and 2 (a new one, or the
+ * one a killed svscanboot left: `left`); returns its pid.
+ */
+function startReadproctitle(env: readonly string[], left: Pipe | null): number {
+  const [r, w] = left ?? pipe();
   let pid: number;
   const devnull = open("/dev/null", O.RDWR | O.CLOEXEC);
   try {
@@ -105,8 +111,11 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGHUP", early);
   releaseOld(dir);
   const keep: number[] = [];
+  // a svscanboot killed for an upgrade left its readproctitle and the services writing to it
+  const left = previousErrorsPipe(dir);
   try {
-    keep.push(startReadproctitle(env));
+    keep.push(startReadproctitle(env, left?.pipe ?? null));
+    if (left !== null) endOldReader(left);
   } catch (e) {
     warn("svscanboot", "unable to start readproctitle: ", e);
   }
@@ -116,6 +125,6 @@ export async function main(args: string[]): Promise<number> {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
   }
   // the scanner of daemontools' boot is `svscan DIR` (the directory as given, byte for byte)
-  setTitle(["svscan", args.length > 0 ? rawTail(args)[0] : dir]);
+  setTitle(["svscan", dir]);
   return await serve(".", { reaping: Deno.pid === 1, env, keep });
 }

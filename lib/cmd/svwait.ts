@@ -17,7 +17,7 @@ const SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";
 export async function main(args: string[]): Promise<number> {
   const a = parseSvwait(args);
   if (typeof a === "string") {
-    errLine(`dt svwait: fatal: ${a}`);
+    if (a !== "") errLine(`dt svwait: fatal: ${a}`);
     errLine(`dt svwait: usage: ${SYNOPSIS}`);
     return 100;
   }

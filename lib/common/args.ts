@@ -1,7 +1,9 @@
 /**
  * A getopt(3) in the manner of djb's sgetopt: clustered single-letter options,
- * option arguments attached or separate, `--` ends options, the first
- * non-option ends options. Pure.
+ * option arguments attached or separate, the first non-option ends options,
+ * and so does any argument that starts with `--` (`--` itself, and, as in
+ * subgetopt.c and skalibs, `--anything`, which is dropped without a word:
+ * `setlock --bogus f true` runs `true`). Pure.
  *
  * @module
  */
@@ -24,6 +26,12 @@ export interface GetoptResult {
   bad?: string;
   /** Why `bad` is bad: an unknown letter, or a letter missing its argument. */
   badKind?: "illegal" | "missing";
+  /**
+   * The argument longer than `--` that started with `--` and ended the
+   * options (sgetopt drops it): a program with no long options of its own
+   * may name it as unknown.
+   */
+  endedBy?: string;
 }
 
 /** Parses `args` against a getopt spec such as `"nNxX"` or `"m:a:"`. */
@@ -32,9 +40,10 @@ export function getopt(args: readonly string[], spec: string): GetoptResult {
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
-    if (a === "--") {
-      i++;
-      break;
+    if (a.startsWith("--")) {
+      // sgetopt: `--` and `--anything` end the options, and are dropped
+      const rest = args.slice(i + 1);
+      return a === "--" ? { opts, rest } : { opts, rest, endedBy: a };
     }
     if (a.length < 2 || a[0] !== "-") break;
     for (let j = 1; j < a.length; j++) {

@@ -29,6 +29,40 @@ export class SysError extends Error {
   }
 }
 
+const KIND_WORDS: Record<string, string> = {
+  file: "a regular file",
+  dir: "a directory",
+  fifo: "a FIFO",
+  socket: "a socket",
+  symlink: "a symbolic link",
+  char: "a character device",
+  block: "a block device",
+  hardlink: "a file with other names",
+};
+
+/**
+ * A file that is not of the kind expected where it was found (a FIFO, a
+ * symlink or a device where a regular file belongs): refused, not used.
+ * Its message is the reason, in daemontools' manner (`a FIFO, not a regular file`).
+ */
+export class FileKindError extends Error {
+  /** The path as messages show it. */
+  readonly path: string;
+  /** What was found (`fifo`, `symlink`, …) and what was expected. */
+  readonly found: string;
+  /** What was expected. */
+  readonly expected: string;
+
+  /** `path` is a `found` (`fifo`, `symlink`, `dir`, …) where a `expected` belongs. */
+  constructor(path: string, found: string, expected: string) {
+    super(`${KIND_WORDS[found] ?? found}, not ${KIND_WORDS[expected] ?? expected}`);
+    this.name = "FileKindError";
+    this.path = path;
+    this.found = found;
+    this.expected = expected;
+  }
+}
+
 /** Thrown by a program to end with an exit code after its message was printed. */
 export class Exit extends Error {
   /** The process exit code. */

@@ -1,12 +1,12 @@
 /**
  * Messages in daemontools' shape, written synchronously to stderr:
- * `PROG: fatal: WHAT: REASON`, `PROG: warning: …`, `PROG: usage: …`.
+ * `PROG: fatal: WHAT: REASON`, `PROG: warning: …`, `PROG: usage: …`. A name
+ * that is not UTF-8 (lib/common/raw_text.ts) is written as its bytes.
  *
  * @module
  */
 import { Exit, reason } from "./errors.ts";
-
-const enc = new TextEncoder();
+import { encodeRaw } from "./raw_text.ts";
 
 /** Writes all of `bytes` to a Deno writer synchronously (stdout or stderr). */
 export function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
@@ -17,7 +17,7 @@ export function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uin
 /** Writes one line to stderr; never throws (a closed stderr is not worth dying for). */
 export function errLine(text: string): void {
   try {
-    writeAllSync(Deno.stderr, enc.encode(text + "\n"));
+    writeAllSync(Deno.stderr, encodeRaw(text + "\n"));
   } catch {
     // stderr gone: nothing sensible to do
   }
@@ -25,7 +25,7 @@ export function errLine(text: string): void {
 
 /** Writes text to stdout synchronously. */
 export function out(text: string): void {
-  writeAllSync(Deno.stdout, enc.encode(text));
+  writeAllSync(Deno.stdout, encodeRaw(text));
 }
 
 /** `PROG: warning: PARTS…` — with an error as the last part, its daemontools wording. */

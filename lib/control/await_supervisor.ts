@@ -14,6 +14,7 @@
  */
 import { dirname } from "node:path";
 import { isErrno } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { close } from "../sys/fd.ts";
 import { addWatch, IN, inotifyInit, readEvents } from "../sys/inotify.ts";
 import { type Watched, watchReadable } from "../sys/poller.ts";
@@ -22,9 +23,6 @@ import { ControlError } from "./errors.ts";
 
 /** How often to look again when no event came. */
 export const RECHECK_MS = 250;
-
-/** The longest delay a timer takes (2^31 - 1 ms). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What can bring the supervisor nearer: an entry made or moved in; in `supervise/`, a FIFO opened. */
 const MASK = IN.CREATE | IN.MOVED_TO;
@@ -76,10 +74,10 @@ export function awaitSupervisor(
   const { promise, resolve, reject } = Promise.withResolvers<boolean>();
   let fd = -1;
   let w: Watched | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   const end = (r: boolean | Error) => {
     clearInterval(recheck);
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     if (w !== null) w.close(); // closes fd once no poll looks at it
     else if (fd >= 0) close(fd);
     w = null;
@@ -121,9 +119,7 @@ export function awaitSupervisor(
   watchAll();
   const recheck = setInterval(look, RECHECK_MS);
   signal?.addEventListener("abort", abort);
-  // (a deadline beyond a timer's range is seen by the recheck)
-  const left = deadline - Date.now();
-  if (left <= MAX_TIMER_MS) timer = setTimeout(() => end(false), Math.max(0, left));
+  if (bounded) timer = setLongTimeout(() => end(false), Math.max(0, deadline - Date.now()));
   look(); // what happened before the watches were in place
   return promise;
 }

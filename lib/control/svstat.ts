@@ -8,7 +8,8 @@ import { decodeStatus, type Status, STATUS_SIZE } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
 import { SysError } from "../common/errors.ts";
 import { ERRNO } from "../common/errno.ts";
-import { probePath } from "../sys/fd.ts";
+import { close, O, probePath, tryOpen } from "../sys/fd.ts";
+import { readUpTo } from "../sys/dir_fd.ts";
 import { supervisorRunning } from "./control.ts";
 import { ControlError } from "./errors.ts";
 
@@ -56,11 +57,19 @@ export function readService(dir: string): ServiceRead {
     throw ControlError.of("unable to open supervise/ok: ", e);
   }
   if (!ok) throw ControlError.notRunning("");
+  // as svstat's open_read: without waiting (a FIFO there cannot hold it)
+  const path = `${dir}/supervise/status`;
+  const fd = tryOpen(path, O.RDONLY | O.NONBLOCK | O.CLOEXEC);
+  if (fd < 0) {
+    throw ControlError.of("unable to open supervise/status: ", new SysError("open", -fd, path));
+  }
   let bytes: Uint8Array;
   try {
-    bytes = Deno.readFileSync(`${dir}/supervise/status`);
+    bytes = readUpTo(fd, STATUS_SIZE, path);
   } catch (e) {
-    throw ControlError.of("unable to open supervise/status: ", e);
+    throw ControlError.of("unable to read supervise/status: ", e);
+  } finally {
+    close(fd);
   }
   const status = decodeStatus(bytes.subarray(0, STATUS_SIZE));
   if (status === null) throw new ControlError("unable to read supervise/status: bad format");

@@ -9,6 +9,8 @@
  * @module
  */
 import { getopt } from "../common/args.ts";
+import { parseMsText, WANT_MS } from "../common/durations.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { close, O, open, readSome } from "../sys/fd.ts";
 import { mkfifo } from "../sys/fifo.ts";
 import { watchReadable } from "../sys/poller.ts";
@@ -27,24 +29,33 @@ export interface SvwaitArgs {
   want: Want;
   /** -o: any one of the dirs; default (-a) all. */
   any: boolean;
-  /** -t in ms, 0: no timeout. */
+  /** -t in ms, 0: no timeout (s6-svwait's). */
   timeoutMs: number;
   dirs: string[];
 }
 
-/** Parses `dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...`; a string says what is wrong. */
+/**
+ * Parses `dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...`; a string says what
+ * is wrong (an unknown option, `--bogus` included, a bad -t), "" when the
+ * usage alone says it (no DIR).
+ */
 export function parseSvwait(args: readonly string[]): SvwaitArgs | string {
   const g = getopt(args, "uUdDaot:");
   if (g.bad !== undefined) {
     return g.badKind === "missing" ? `option -${g.bad} needs a value` : `unknown option: -${g.bad}`;
   }
+  if (g.endedBy !== undefined) return `unknown option: ${g.endedBy}`;
   const r: SvwaitArgs = { want: "u", any: false, timeoutMs: 0, dirs: g.rest };
   for (const { opt, arg } of g.opts) {
     if (opt === "a" || opt === "o") r.any = opt === "o";
     else if (opt !== "t") r.want = opt as Want;
-    else if (!/^\d{1,10}$/.test(arg!)) return `bad timeout: ${arg}`;
-    else r.timeoutMs = Number(arg);
+    else {
+      const ms = parseMsText(arg!);
+      if (ms === null) return `bad timeout: ${arg} (want ${WANT_MS})`;
+      r.timeoutMs = ms;
+    }
   }
+  if (r.dirs.length === 0) return "";
   return r;
 }
 
@@ -166,11 +177,11 @@ export function svwait(a: SvwaitArgs): Promise<WaitResult> {
   };
   const { promise, resolve, reject } = Promise.withResolvers<WaitResult>();
   let done = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   const end = (r: WaitResult | Error) => {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     cleanup();
     if (r instanceof Error) reject(r instanceof ControlError ? r : ControlError.of("", r));
     else resolve(r);
@@ -251,6 +262,6 @@ export function svwait(a: SvwaitArgs): Promise<WaitResult> {
       (e) => end(e),
     );
   });
-  if (deadline !== Infinity) timer = setTimeout(() => end(99), a.timeoutMs);
+  if (deadline !== Infinity) timer = setLongTimeout(() => end(99), a.timeoutMs);
   return promise;
 }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { parseMsText, WANT_MS, WANT_SECONDS } from "../common/durations.ts";
 import { parseGrace } from "../proctree/grace.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 
@@ -22,11 +23,14 @@ export interface InitOptions {
   rewrites: Map<number, number>;
   /** `-e CODE`: PROG exiting with CODE (or 128+N for signal N) makes dt exit 0. */
   okCodes: Set<number>;
-  /** `-t SECONDS` in ms, or null for the environment's / the default. */
+  /** `-t SECONDS` in ms (0: KILL right after TERM), or null for the environment's / the default. */
   graceMs: number | null;
   /** `-S DIR`: the service tree to run beside PROG. */
   services: string | null;
-  /** `-T MS`: with -S, PROG starts only if every service is up (ready, if it declares readiness) within MS. */
+  /**
+   * `-T MS`: with -S, PROG starts only if every service is up (ready, if it
+   * declares readiness) within MS; Infinity (`-T 0`, s6-svwait's `-t 0`): however long it takes.
+   */
   readyTimeoutMs: number | null;
   /** `-v`: say what dt does (subreaper, services, the end). */
   verbose: boolean;
@@ -108,14 +112,16 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
       }
       case "t": {
         const g = parseGrace(value!);
-        if (g === null) return `bad grace period: ${value} (want seconds)`;
+        if (g === null) return `bad grace period: ${value} (want ${WANT_SECONDS})`;
         opts.graceMs = g;
         return null;
       }
-      case "T":
-        if (!/^\d{1,10}$/.test(value!)) return `bad ready timeout: ${value} (want milliseconds)`;
-        opts.readyTimeoutMs = Number(value);
+      case "T": {
+        const ms = parseMsText(value!);
+        if (ms === null) return `bad ready timeout: ${value} (want ${WANT_MS})`;
+        opts.readyTimeoutMs = ms === 0 ? Infinity : ms;
         return null;
+      }
       case "S":
         if (value === "") return "empty service directory";
         opts.services = value!;
@@ -165,5 +171,8 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
     i++;
   }
   opts.prog = args.slice(i);
+  if (opts.readyTimeoutMs !== null && opts.services === null) {
+    return { ok: false, error: "option -T needs -S" };
+  }
   return { ok: true, opts };
 }

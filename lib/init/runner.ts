@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
 import { reason } from "../common/errors.ts";
 import type { Scanner } from "../svscan/scanner.ts";
@@ -34,7 +35,6 @@ export interface InitRun {
 
 const NAME = "dt init";
 const say = (text: string) => errLine(`${NAME}: ${text}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send(pid: number, sig: number): void {
   try {
@@ -72,7 +72,7 @@ export async function runInit(run: InitRun): Promise<number> {
   let stopSent = false; // dt passed a stop signal on: PROG is meant to be stopped
   let deadline = Infinity;
   let groupSignalled = -1; // PROG's group already got the ending signal
-  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  let killTimer: LongTimeout | undefined; // the grace may be longer than a runtime timer
   const early = Promise.withResolvers<number>(); // a TERM/INT before PROG started
 
   const startEnd = () => {
@@ -98,7 +98,7 @@ export async function runInit(run: InitRun): Promise<number> {
     verbose(`got ${signalName(sig)}, ${fwd === 0 ? "dropped it" : `sent ${signalName(fwd)}`}`);
     if (startsEnd(sig, fwd) && !ending) {
       startEnd();
-      killTimer = setTimeout(() => {
+      killTimer = setLongTimeout(() => {
         verbose(`grace period over: killing ${opts.singleChild ? "PROG" : "PROG's group"}`);
         send(opts.singleChild ? child : -child, SIG.KILL);
         send(child, SIG.KILL);
@@ -112,7 +112,7 @@ export async function runInit(run: InitRun): Promise<number> {
 
   const finish = async (code: number, progEnded: boolean): Promise<number> => {
     startEnd();
-    clearTimeout(killTimer);
+    clearLongTimeout(killTimer);
     if (scanner !== null) {
       verbose("stopping the services");
       await scanner.shutdown(Math.max(deadline - Date.now(), 1000));

@@ -1,10 +1,19 @@
 /**
- * Whether the services of `dt init -S` are up yet. Pure apart from a stat of
- * each `down` file.
+ * The services of `dt init -S`: whether their directory can be scanned at
+ * all (asked before anything starts), and whether they are up yet (pure
+ * apart from a stat of each `down` file).
  *
  * @module
  */
 import type { Scanner } from "../svscan/scanner.ts";
+
+/**
+ * Throws the system's error when `dir` cannot be read as a directory
+ * (missing, not a directory, no access): `dt init -S` then starts nothing.
+ */
+export function checkServiceTree(dir: string): void {
+  Deno.readDirSync(dir);
+}
 
 function wantsDown(dir: string): boolean {
   try {

@@ -1,38 +1,54 @@
 /**
- * Links named after daemontools' programs, pointing at dt: making them,
- * refusing to replace what is not already a link to dt (unless forced), and
- * removing them again.
+ * Links named after daemontools' programs, and `dt` itself, pointing at dt:
+ * making them, refusing to replace what is not already a link to dt (unless
+ * forced), and removing them again.
  *
  * @module
  */
 import { DAEMONTOOLS_NAMES } from "../common/program_names.ts";
 
+/**
+ * The names linked: `dt` (run scripts call `dt svwait`; under svscanboot's PATH
+ * it must be found like the others) and daemontools' seventeen.
+ */
+export const LINK_NAMES: readonly string[] = ["dt", ...DAEMONTOOLS_NAMES];
+
 /** What happened to one name. */
 export interface LinkResult {
   /** Program name. */
   name: string;
-  /** linked, kept (already right), replaced, removed, absent, refused. */
-  action: "linked" | "kept" | "replaced" | "removed" | "absent" | "refused";
+  /** linked, installed (a file written), kept (already right), replaced, removed, absent, refused. */
+  action: "linked" | "installed" | "kept" | "replaced" | "removed" | "absent" | "refused";
   /** Why it was refused. */
   why?: string;
 }
 
+/** Whether `path` is dt: a link to `target` or `target` itself (true), something else, or absent (null). */
 function pointsTo(path: string, target: string): boolean | null {
   try {
-    if (!Deno.lstatSync(path).isSymlink) return false;
+    Deno.lstatSync(path);
   } catch {
     return null; // absent
   }
   try {
+    // a link to dt, or dt itself (the one file installed as DIR/dt)
     return Deno.realPathSync(path) === Deno.realPathSync(target);
   } catch {
     return false;
   }
 }
 
-/** Creates DIR/NAME → target for every daemontools program name. */
+function isLink(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isSymlink;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates DIR/NAME → target for `dt` and every daemontools program name. */
 export function installLinks(dir: string, target: string, force = false): LinkResult[] {
-  return DAEMONTOOLS_NAMES.map((name): LinkResult => {
+  return LINK_NAMES.map((name): LinkResult => {
     const path = `${dir}/${name}`;
     const is = pointsTo(path, target);
     if (is === true) return { name, action: "kept" };
@@ -45,13 +61,14 @@ export function installLinks(dir: string, target: string, force = false): LinkRe
   });
 }
 
-/** Removes DIR/NAME for every program name that is a link to dt; leaves anything else. */
+/** Removes DIR/NAME for every name that is a link to dt; leaves anything else, and dt itself. */
 export function removeLinks(dir: string, target: string): LinkResult[] {
-  return DAEMONTOOLS_NAMES.map((name): LinkResult => {
+  return LINK_NAMES.map((name): LinkResult => {
     const path = `${dir}/${name}`;
     const is = pointsTo(path, target);
     if (is === null) return { name, action: "absent" };
     if (is === false) return { name, action: "refused", why: "not a link to dt" };
+    if (!isLink(path)) return { name, action: "kept" }; // dt itself
     Deno.removeSync(path);
     return { name, action: "removed" };
   });

@@ -8,12 +8,15 @@
  * - Part of the chunk left the pipe (moved into the journal): all of its
  *   lines were written first; the rest of it is taken out.
  * - None of it left: the lines of the log files past the size the journal
- *   names, in the `current` it names and the files rotated after it, are
- *   counted; that many lines are taken out of the pipe (lines the script's
- *   patterns keep out of the directory are passed over), and bytes after the
- *   last newline of `current` (a write cut short) are cut off.
+ *   names, in the file it names (a `current` then) and the files rotated
+ *   after it, are counted, and added to the lines the journal says went to
+ *   files rotated before (a rotation while the chunk was written moves the
+ *   journal on to the new `current`, before the old one may be processed
+ *   or removed); that many lines are taken out of the pipe (lines the
+ *   script's patterns keep out of the directory are passed over), and bytes
+ *   after the last newline of `current` (a write cut short) are cut off.
  *
- * When the files cannot tell (the `current` named is gone, the pipe does not
+ * When the files cannot tell (the file named is gone, the pipe does not
  * hold the chunk), nothing is taken: a line may then be logged twice, never
  * lost. The journal is emptied in every case.
  *
@@ -22,11 +25,13 @@
 import { LineLoop } from "../multilog/line_loop.ts";
 import type { ParsedScript } from "../multilog/script.ts";
 import { decodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
+import { fstat } from "../sys/dir_fd.ts";
+import { ftruncate, pread } from "../sys/offset_io.ts";
 
 /** What recovery needs from the logger. */
 export interface RecoverOptions {
-  /** The journal file. */
-  journal: string;
+  /** The journal, open for reading and writing (journal.ts's openJournal); left open. */
+  journal: number;
   /** The log directory, as the logger opens it. */
   dir: string;
   /** Runs a step on the log directory with the logger's rights (an account's, for setuidgid). */
@@ -50,27 +55,25 @@ const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
 
 /** Reads the journal, acts on it, empties it. */
 export function recoverFromJournal(opts: RecoverOptions): Recovered {
-  let bytes: Uint8Array, size: number;
+  const fd = opts.journal;
+  let size: number;
+  const bytes = new Uint8Array(HEADER_SIZE);
+  let got = 0;
   try {
-    using f = Deno.openSync(opts.journal, { read: true });
-    size = f.statSync().size;
-    bytes = new Uint8Array(HEADER_SIZE);
-    let got = 0;
+    size = fstat(fd).size;
+    if (size === 0) return NOTHING; // the first start, or a logger that never journaled
     while (got < HEADER_SIZE) {
-      const r = f.readSync(bytes.subarray(got));
-      if (r === null || r === 0) break;
+      const r = pread(fd, bytes.subarray(got), got);
+      if (r <= 0) break;
       got += r;
     }
-    bytes = bytes.subarray(0, got);
   } catch {
-    return NOTHING; // none: the first start, or a logger that never journaled
+    return NOTHING;
   }
   try {
-    return act(opts, decodeHeader(bytes), size);
+    return act(opts, decodeHeader(bytes.subarray(0, got)), size);
   } finally {
-    try {
-      Deno.truncateSync(opts.journal, 0);
-    } catch { /* the next journal is opened empty anyway */ }
+    ftruncate(fd, 0); // (the next journal is emptied before its first chunk anyway)
   }
 }
 
@@ -94,12 +97,14 @@ function act(opts: RecoverOptions, h: JournalHeader | null, size: number): Recov
     );
     cut = found.partial;
   }
+  // lines written before a rotation moved the journal on, then those found in the files
+  const lines = h.lines + found.lines;
   const ends = opts.script ? loggedLineEnds(opts.script, head) : null;
   const skipped = ends === null
-    ? endOfLine(head, found.lines)
-    : found.lines === 0
+    ? endOfLine(head, lines)
+    : lines === 0
     ? 0
-    : ends[found.lines - 1] ?? head.length;
+    : ends[lines - 1] ?? head.length;
   if (skipped > 0) opts.skip(skipped);
   return { skipped, cut };
 }

@@ -9,10 +9,13 @@
  * @module
  */
 import { reason } from "../common/errors.ts";
+import { hasRawBytes } from "../common/raw_text.ts";
 import { getEnv } from "../sys/env.ts";
 import { getpwnam } from "../sys/ids.ts";
 import { SIG } from "../sys/signal.ts";
-import { close, O, open } from "../sys/fd.ts";
+import { close, dupCloexec } from "../sys/fd.ts";
+import { AT_FDCWD, readLinkAt, tryStatAt } from "../sys/dir_fd.ts";
+import { type HeldService, readHeld } from "../sys/held_file.ts";
 import type { FsCredentials } from "../sys/fscreds.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import { realWhich, selfPaths } from "../chain/resolve.ts";
@@ -22,7 +25,7 @@ import { Cancelled } from "../multilog/files.ts";
 import { parseScript } from "../multilog/script.ts";
 import type { InProcessService, ServiceRunner } from "../supervise/supervisor.ts";
 import { withFsCredentials } from "../sys/fscreds.ts";
-import { journaled, journalPath, LogJournal, selects } from "./journal.ts";
+import { forgetJournal, journaled, LogJournal, openJournal, selects } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
 import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
 import { recoverFromJournal } from "./recover.ts";
@@ -67,16 +70,30 @@ export function resolvesToLogger(word: string, pathVar: string | undefined): boo
   }
 }
 
-/** The logger to run in-process for `dir/run`, or null to start it as a process. */
+/** The largest `log/run` read to see whether it is a canonical one (they are a line or two). */
+const RUN_MAX = 64 << 10;
+
+/**
+ * The logger to run in-process for the held log directory's `run`, or null
+ * to start it as a process. `run` is read through the held directory, never
+ * waiting (a FIFO there is no canonical script: the process start says why
+ * it cannot run).
+ */
 export function inProcessPlan(
-  dir: string,
+  held: HeldService,
   env: readonly (string | Uint8Array)[],
 ): { logger: CanonicalLogger; account?: FsCredentials } | null {
   if (!inProcessLogsEnabled(env)) return null;
   let text: string;
   try {
-    text = Deno.readTextFileSync(`${dir}/run`);
-    if (((Deno.statSync(`${dir}/run`).mode ?? 0) & 0o111) === 0) return null;
+    const st = tryStatAt(held.fd, "run", held.trusted);
+    if (typeof st === "number" || st.kind !== "file" || (st.mode & 0o111) === 0) return null;
+    const b = readHeld(held.fd, "run", RUN_MAX + 1, {
+      label: `${held.label}/run`,
+      follow: held.trusted,
+    });
+    if (b === null || b.length > RUN_MAX) return null;
+    text = new TextDecoder().decode(b);
   } catch {
     return null;
   }
@@ -99,59 +116,54 @@ function status(code: number | null, signal: number | null): WaitStatus {
 
 /** The runner for one log directory's supervisor. */
 export function logRunner(opts: LogRunnerOptions): ServiceRunner {
-  return (end) => {
-    const plan = inProcessPlan(opts.dir, opts.env);
+  return (end, held) => {
+    const plan = inProcessPlan(held, opts.env);
     const reader = plan === null ? null : opts.reader();
     if (plan === null || reader === null) {
-      forgetJournal(opts.dir); // a process reads the pipe now: what the journal says goes stale
+      // a process reads the pipe now: what the journal says goes stale
+      forgetJournal(held.sup, journalLabel(held));
       opts.release();
       return null;
     }
-    return startLogger(plan, reader, opts, end);
+    return startLogger(plan, reader, opts, held, end);
   };
+}
+
+function journalLabel(held: HeldService): string {
+  return `${held.label}/supervise/journal`;
 }
 
 /**
  * The directory `./main` is taken from, as supervise's chdir into `S/log`
- * (done as root) would give it. For an account's logger that cannot reach
- * it by its path, that is the log directory's descriptor, opened by root,
+ * (done as root) would give it: the held log directory, by the path it has
+ * now. For an account's logger that cannot reach it by that path (or a path
+ * that is not UTF-8, which Deno's file APIs cannot name), a descriptor of it
  * named through /proc/self/fd: the account then needs search rights on that
  * directory only, not on its ancestors, exactly as a process whose cwd it
  * is. (One that can reach it, the usual case, holds no descriptor for it.)
  */
-function workingDir(dir: string, account?: FsCredentials): { cwd: string; close(): void } {
-  let cwd: string;
-  try {
-    cwd = Deno.realPathSync(dir);
-  } catch {
-    cwd = dir;
-  }
-  if (account === undefined || searchable(cwd, account)) return { cwd, close() {} };
+function workingDir(held: HeldService, account?: FsCredentials): { cwd: string; close(): void } {
+  const path = readLinkAt(AT_FDCWD, `/proc/self/fd/${held.fd}`);
+  if (
+    typeof path === "string" && path.startsWith("/") && !hasRawBytes(path) &&
+    (account === undefined || searchable(path, account))
+  ) return { cwd: path, close() {} };
   let fd = -1;
   try {
-    fd = open(cwd, O.RDONLY | O.DIRECTORY | O.CLOEXEC);
-    if (Deno.statSync(`/proc/self/fd/${fd}`).isDirectory) {
-      const held = fd;
-      return {
-        cwd: `/proc/self/fd/${held}`,
-        close: () => void (fd === held && close(fd), fd = -1),
-      };
-    }
-  } catch { /* no /proc: the absolute path, which needs search rights on every ancestor */ }
-  if (fd !== -1) close(fd);
-  return { cwd, close() {} };
-}
-
-function forgetJournal(dir: string): void {
-  try {
-    Deno.truncateSync(journalPath(dir), 0);
-  } catch { /* none */ }
+    fd = dupCloexec(held.fd);
+  } catch {
+    return { cwd: held.label, close() {} }; // out of descriptors: the path it was given
+  }
+  const own = fd;
+  return { cwd: `/proc/self/fd/${own}`, close: () => void (fd === own && close(fd), fd = -1) };
 }
 
 /**
- * For a journaled script: takes what a killed scanner left written but in
- * the pipe (recover.ts), then opens the journal for this logger. Null when
- * the script is not journaled (its lines are taken at least once).
+ * For a journaled script: opens the journal, takes what a killed scanner
+ * left written but in the pipe (recover.ts), and gives the journal to this
+ * logger. Null when the script is not journaled, or when the journal cannot
+ * be used (reported: a FIFO or a link planted there, say): its lines are
+ * then taken at least once.
  */
 function journalFor(
   script: ReturnType<typeof parseScript>,
@@ -159,18 +171,31 @@ function journalFor(
   plan: NonNullable<ReturnType<typeof inProcessPlan>>,
   reader: PipeReader,
   opts: LogRunnerOptions,
+  held: HeldService,
   engine: MultilogEngine,
 ): LogJournal | null {
-  const file = journalPath(opts.dir);
+  const label = journalLabel(held);
   if (!journaled(script)) {
-    forgetJournal(opts.dir);
+    forgetJournal(held.sup, label);
+    return null;
+  }
+  let fd: number;
+  try {
+    fd = openJournal(held.sup, label, true);
+    if (fd < 0) return null;
+  } catch (e) {
+    opts.log(
+      `multilog: warning: unable to open ${label}: ${
+        reason(e)
+      }; its lines are logged at least once`,
+    );
     return null;
   }
   const main = script.dirs[0].path;
   const account = plan.account;
   try {
     recoverFromJournal({
-      journal: file,
+      journal: fd,
       dir: main.startsWith("/") ? main : `${cwd}/${main}`,
       asLogger: (step) => account ? withFsCredentials(account, step) : step(),
       head: (n) => reader.head(n),
@@ -182,7 +207,7 @@ function journalFor(
       `multilog: warning: ${opts.dir}: unable to recover from the log journal: ${reason(e)}`,
     );
   }
-  return new LogJournal(file, () => engine.firstCurrent());
+  return new LogJournal(fd, () => engine.firstCurrent());
 }
 
 /**
@@ -201,19 +226,22 @@ function startLogger(
   plan: NonNullable<ReturnType<typeof inProcessPlan>>,
   reader: PipeReader,
   opts: LogRunnerOptions,
+  held: HeldService,
   end: (s: WaitStatus) => void,
 ): InProcessService {
-  const where = workingDir(opts.dir, plan.account);
+  const where = workingDir(held, plan.account);
   const script = parseScript(plan.logger.script);
+  let journal: LogJournal | null = null;
   const engine = new MultilogEngine(script, {
     cwd: where.cwd,
     account: plan.account,
     warn: (m) => opts.log(`multilog: warning: ${m}`),
+    // a rotation while a chunk is written moves the journal on to the new `current`
+    onRotate: (r) => journal?.rotated(r) ?? Promise.resolve(),
   });
   let opened = false, paused = false, term = false, done = false;
   let feeding = Promise.resolve();
 
-  let journal: LogJournal | null = null;
   let ended = false;
   const endOnce = (s: WaitStatus) => {
     if (ended) return;
@@ -281,7 +309,7 @@ function startLogger(
 
   // an earlier logger's last chunk first; then what a killed scanner left (before `current` is opened)
   reader.settled().then(() => {
-    if (!done) journal = journalFor(script, where.cwd, plan, reader, opts, engine);
+    if (!done) journal = journalFor(script, where.cwd, plan, reader, opts, held, engine);
     return engine.open();
   }).then(() => {
     opened = true;

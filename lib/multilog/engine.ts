@@ -18,10 +18,11 @@ import type { StagedBatch } from "./dirbuffer.ts";
 import { MultilogError } from "./errors.ts";
 import { asAccount, type FileContext, type FsCredentials, openAppend, retry } from "./files.ts";
 import { LineLoop, STATUS_SIZE } from "./line_loop.ts";
-import { LogDir } from "./logdir.ts";
+import { LogDir, type Rotated } from "./logdir.ts";
 import type { ParsedScript } from "./script.ts";
 
 export { LINE_MAX, READ_SIZE, STATUS_SIZE } from "./line_loop.ts";
+export type { Rotated } from "./logdir.ts";
 
 /** How the engine is hosted. */
 export interface EngineOptions {
@@ -40,6 +41,12 @@ export interface EngineOptions {
    * process under setuidgid.
    */
   account?: FsCredentials;
+  /**
+   * Called in each rotation of the first log directory, once its new
+   * `current` exists and before the old one is processed, linked or
+   * removed; the rotation waits for it (the log journal moves on).
+   */
+  onRotate?: (r: Rotated) => Promise<void>;
 }
 
 /** What the log engines open in one process may hold, together, of bytes not yet written. */
@@ -85,6 +92,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export class MultilogEngine {
   readonly #script: ParsedScript;
   readonly #ctx: FileContext;
+  readonly #onRotate?: (r: Rotated) => Promise<void>;
   readonly #base: string;
   readonly #stderr: (bytes: Uint8Array) => void;
   readonly #loop: LineLoop;
@@ -107,6 +115,7 @@ export class MultilogEngine {
       pauseMs: opts.pauseMs ?? 5000,
       account: opts.account,
     };
+    this.#onRotate = opts.onRotate;
     if (opts.account && script.dirs.some((d) => d.processor !== null)) {
       throw new MultilogError("a processor cannot run with an account's rights in-process", 100);
     }
@@ -144,7 +153,7 @@ export class MultilogEngine {
         }
       }
       for (const [i, spec] of this.#script.dirs.entries()) {
-        const dir = new LogDir(spec, this.#base, this.#ctx);
+        const dir = new LogDir(spec, this.#base, this.#ctx, i === 0 ? this.#onRotate : undefined);
         this.#loop.bufs[i].bytes = await dir.open();
         this.#dirs.push(dir);
       }
@@ -155,12 +164,12 @@ export class MultilogEngine {
   }
 
   /**
-   * Inode and size of the first log directory's `current` now (null when
-   * the script has none, or while it is being rotated): where the next
-   * bytes written to it will start.
+   * Inode and size of the first log directory's `current` once no rotation
+   * of it is under way (null when the script has none, or it is not known):
+   * where the next bytes written to it will start.
    */
-  firstCurrent(): { ino: number; size: number } | null {
-    return this.#dirs[0]?.currentFile() ?? null;
+  firstCurrent(): Promise<{ ino: number; size: number } | null> {
+    return this.#dirs[0]?.nextCurrent() ?? Promise.resolve(null);
   }
 
   /** True between lines: nothing of a line has been fed without its newline. */

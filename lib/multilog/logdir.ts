@@ -7,13 +7,20 @@
  * retries, as multilog does; steps run in multilog's order, so a crash at
  * any moment leaves a directory that the next start recovers.
  *
+ * The steps of a rotation (and of the writes) run off the JS thread, with
+ * the logger's rights (files.ts `pathSteps`): a directory on a stalled disk
+ * holds up its own logger, never the scanner. The start (making, locking
+ * and recovering the directory) takes its steps on the JS thread.
+ *
  * @module
  */
 import { lockFile } from "../sys/lock.ts";
 import { spawn } from "../sys/spawn.ts";
 import { waitChild } from "../sys/reaper.ts";
-import { close as closeFd, O, open as openFd, writeSomeAsync } from "../sys/fd.ts";
+import { close as closeFd, O, writeSomeAsync } from "../sys/fd.ts";
 import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
+import { preadAsync } from "../sys/offset_io.ts";
+import { type FileStat, offThread, onThisThread, type PathCalls } from "../sys/path_async.ts";
 import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
@@ -25,15 +32,31 @@ import {
   Cancelled,
   type FileContext,
   isMissing,
+  listDir,
   makeDir,
   openAppend,
+  openAppendWith,
   openTrunc,
+  pathSteps,
   retry,
-  retryPath,
   sleep,
 } from "./files.ts";
 
-const dec = new TextDecoder();
+/**
+ * What a rotation tells its watcher (the log journal), once the new
+ * `current` exists and before the old one is processed, linked or removed.
+ */
+export interface Rotated {
+  /** Inode and size of the file that was `current`. */
+  ino: number;
+  size: number;
+  /** Newlines in that file from byte `from` to its end (read back; -1 when it cannot be read). */
+  linesFrom(from: number): Promise<number>;
+  /** The new `current` (null when it could not be looked at). */
+  next: { ino: number; size: number } | null;
+}
+
+const dec = new TextDecoder(), enc = new TextEncoder();
 
 /** Start the write-back of `current` after this many bytes (a rotation's fsync is then short). */
 const WRITEBACK_STEP = 1 << 20;
@@ -46,32 +69,56 @@ export class LogDir {
   readonly path: string;
   readonly #spec: DirSpec;
   readonly #ctx: FileContext;
+  readonly #steps: PathCalls;
+  /** The same steps on the JS thread, for the start (as multilog's `restart`). */
+  readonly #startSteps: PathCalls;
+  readonly #onRotate: ((r: Rotated) => Promise<void>) | null;
   readonly #stamper = new Stamper();
   #current = -1;
+  /** Inode of `current` (-1: not known) and its size, as this logger made it. */
+  #ino = -1;
+  #size = 0;
   #unsynced = 0;
   #lockFd = -1;
+  /** The rotation under way. */
+  #rotation: Promise<void> | null = null;
 
-  constructor(spec: DirSpec, base: string, ctx: FileContext) {
+  /**
+   * `onRotate` is called in each rotation once the new `current` exists,
+   * before the old one is processed or finished; the rotation waits for it.
+   */
+  constructor(
+    spec: DirSpec,
+    base: string,
+    ctx: FileContext,
+    onRotate?: (r: Rotated) => Promise<void>,
+  ) {
     this.#spec = spec;
     this.name = spec.path;
     this.path = spec.path.startsWith("/") ? spec.path : `${base}/${spec.path}`;
     this.#ctx = ctx;
+    this.#steps = pathSteps(ctx.account);
+    this.#startSteps = onThisThread((step) => asAccount(ctx, step));
+    this.#onRotate = onRotate ?? null;
   }
 
   #p(file: string): string {
     return `${this.path}/${file}`;
   }
 
-  /** Inode and size of the `current` being written now (null while none is open). */
+  /**
+   * Inode and size of the `current` being written now (null while none is
+   * open): known to this logger, nothing is asked of the disk.
+   */
   currentFile(): { ino: number; size: number } | null {
-    if (this.#current < 0) return null;
-    try {
-      // the open file itself, whatever its name is by now (no disk access: procfs)
-      const st = Deno.statSync(`/proc/self/fd/${this.#current}`);
-      return st.ino === null ? null : { ino: st.ino, size: st.size };
-    } catch {
-      return null;
-    }
+    if (this.#current < 0 || this.#ino < 0) return null;
+    return { ino: this.#ino, size: this.#size };
+  }
+
+  /** {@link currentFile} once no rotation is under way: where the next bytes go. */
+  async nextCurrent(): Promise<{ ino: number; size: number } | null> {
+    while (this.#rotation !== null) await this.#rotation.catch(() => {});
+    return this.currentFile();
   }
 
   /** A synchronous path step, with the log account's rights. */
@@ -105,11 +152,23 @@ export class LogDir {
       throw MultilogError.of(`unable to lock directory ${n}: `, e);
     }
     try {
-      return await this.#recover();
+      const bytes = await this.#recover();
+      await this.#noteCurrent();
+      return bytes;
     } catch (e) {
       this.close();
       throw e;
     }
+  }
+
+  /** Learns the inode and size of the `current` just opened (off the JS thread). */
+  async #noteCurrent(): Promise<void> {
+    this.#ino = -1;
+    try {
+      const st = await this.#steps.fstat(this.#current);
+      this.#ino = st.ino;
+      this.#size = st.size;
+    } catch { /* unknown: the log journal records nothing while so (lines taken at least once) */ }
   }
 
   async #recover(): Promise<number> {
@@ -140,14 +199,15 @@ export class LogDir {
     } catch (e) {
       if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/processed: `, e);
     }
+    const steps = this.#startSteps;
     if (processed) {
       this.#unlinkQuiet("previous");
-      await this.#finish("processed", "s");
+      await this.#finish("processed", "s", steps);
     } else {
       this.#unlinkQuiet("processed");
-      await this.#finish("previous", "u");
+      await this.#finish("previous", "u", steps);
     }
-    await this.#finish("current", "u");
+    await this.#finish("current", "u", steps);
     this.#fatal(
       `unable to write to ${n}/state: `,
       () => closeFd(openTrunc(this.#p("state"))),
@@ -190,8 +250,10 @@ export class LogDir {
       this.#live();
       const w = await writeSomeAsync(fd, off === 0 ? bytes : bytes.subarray(off));
       this.#live();
-      if (w > 0) off += w;
-      else if (w !== -ERRNO.EINTR) {
+      if (w > 0) {
+        off += w;
+        this.#size += w;
+      } else if (w !== -ERRNO.EINTR) {
         this.#ctx.warn(
           `unable to write to ${this.name}/current, pausing: ${reason(new SysError("write", -w))}`,
         );
@@ -210,33 +272,47 @@ export class LogDir {
     if (this.#ctx.cancelled) throw new Cancelled();
   }
 
-  /** multilog's `fullcurrent`: `current` is done; rotate it (and run the processor). */
-  async rotate(): Promise<void> {
-    const n = this.name, ctx = this.#ctx, cur = this.#current;
-    await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(cur));
+  /**
+   * multilog's `fullcurrent`: `current` is done; rotate it (and run the
+   * processor). Every step runs off the JS thread.
+   */
+  rotate(): Promise<void> {
+    const rotation = this.#rotate();
+    this.#rotation = rotation;
+    const over = () => {
+      if (this.#rotation === rotation) this.#rotation = null;
+    };
+    rotation.then(over, over);
+    return rotation;
+  }
+
+  async #rotate(): Promise<void> {
+    const n = this.name, ctx = this.#ctx, steps = this.#steps, old = this.#current;
+    await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(old));
     this.#live();
-    closeFd(cur);
+    const was = { ino: this.#ino, size: this.#size };
     this.#current = -1;
-    await retryPath(
-      ctx,
-      `unable to rename current to previous in directory ${n}, pausing: `,
-      () => Deno.renameSync(this.#p("current"), this.#p("previous")),
-    );
-    this.#current = await retryPath(
-      ctx,
-      `unable to create ${n}/current, pausing: `,
-      () => openAppend(this.#p("current")),
-    );
-    await retryPath(
-      ctx,
-      `unable to set mode of ${n}/current, pausing: `,
-      () => Deno.chmodSync(this.#p("current"), 0o644),
-    );
-    await retryPath(
-      ctx,
-      `unable to set mode of ${n}/previous, pausing: `,
-      () => Deno.chmodSync(this.#p("previous"), 0o744),
-    );
+    // the old file stays open until the journal has read it back: multilog closes it here
+    try {
+      await retry(
+        ctx,
+        `unable to rename current to previous in directory ${n}, pausing: `,
+        () => steps.rename(this.#p("current"), this.#p("previous")),
+      );
+      this.#current = await this.#open(`unable to create ${n}/current, pausing: `, "current");
+      await this.#noteCurrent();
+      await this.#fchmod(this.#current, "current", 0o644);
+      await this.#fchmod(old, "previous", 0o744);
+      if (this.#onRotate !== null && was.ino >= 0) {
+        await this.#onRotate({
+          ...was,
+          linesFrom: (from) => linesIn(old, from),
+          next: this.currentFile(),
+        });
+      }
+    } finally {
+      closeFd(old);
+    }
     if (this.#spec.processor === null) {
       await this.#finish("previous", "s");
       return;
@@ -244,35 +320,39 @@ export class LogDir {
     await this.#runProcessor(this.#spec.processor);
     await this.#syncClose("processed", 0o744);
     await this.#syncClose("newstate", null);
-    await retryPath(
+    await retry(
       ctx,
       `unable to remove ${n}/previous, pausing: `,
-      () => Deno.removeSync(this.#p("previous")),
+      () => steps.unlink(this.#p("previous")),
     );
-    await retryPath(
+    await retry(
       ctx,
       `unable to rename newstate to state in directory ${n}, pausing: `,
-      () => Deno.renameSync(this.#p("newstate"), this.#p("state")),
+      () => steps.rename(this.#p("newstate"), this.#p("state")),
     );
     await this.#finish("processed", "s");
   }
 
+  /** open_append of `file` (retried as multilog does); the descriptor. */
+  #open(what: string, file: string): Promise<number> {
+    return retry(this.#ctx, what, () => openAppendWith(this.#steps, this.#p(file)), closeFd);
+  }
+
+  /** multilog's fchmod of `fd`, which is `file` (retried). */
+  #fchmod(fd: number, file: string, mode: number): Promise<void> {
+    return retry(
+      this.#ctx,
+      `unable to set mode of ${this.name}/${file}, pausing: `,
+      () => this.#steps.fchmod(fd, mode, this.#p(file)),
+    );
+  }
+
   async #syncClose(file: string, mode: number | null): Promise<void> {
     const n = this.name, ctx = this.#ctx;
-    const fd = await retryPath(
-      ctx,
-      `unable to create ${n}/${file}, pausing: `,
-      () => openAppend(this.#p(file)),
-    );
+    const fd = await this.#open(`unable to create ${n}/${file}, pausing: `, file);
     try {
       await retry(ctx, `unable to write ${n}/${file} to disk, pausing: `, () => fsyncAsync(fd));
-      if (mode !== null) {
-        await retryPath(
-          ctx,
-          `unable to set mode of ${n}/${file}, pausing: `,
-          () => Deno.chmodSync(this.#p(file), mode),
-        );
-      }
+      if (mode !== null) await this.#fchmod(fd, file, mode);
     } finally {
       closeFd(fd);
     }
@@ -292,10 +372,11 @@ export class LogDir {
       try {
         // (an account's processor runs as a process under setuidgid; this is root's logger)
         const TRUNC = O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC;
-        fds.push(openFd(this.#p("previous"), O.RDONLY | O.CLOEXEC));
-        fds.push(openFd(this.#p("processed"), TRUNC, 0o644));
-        fds.push(openFd(this.#p("state"), O.RDONLY | O.CLOEXEC));
-        fds.push(openFd(this.#p("newstate"), TRUNC, 0o644));
+        fds.push(await offThread.open(this.#p("previous"), O.RDONLY | O.CLOEXEC, 0));
+        fds.push(await offThread.open(this.#p("processed"), TRUNC, 0o644));
+        fds.push(await offThread.open(this.#p("state"), O.RDONLY | O.CLOEXEC, 0));
+        fds.push(await offThread.open(this.#p("newstate"), TRUNC, 0o644));
+        this.#live();
         pid = spawn({
           path: "/bin/sh",
           argv: ["sh", "-c", processor],
@@ -303,6 +384,7 @@ export class LogDir {
           fds: [fds[0], fds[1], 2, null, fds[2], fds[3]],
         });
       } catch (e) {
+        if (e instanceof Cancelled) throw e;
         this.#ctx.warn(`unable to run ${processor} in ${n}, pausing: ${reason(e)}`);
       } finally {
         for (const fd of fds) closeFd(fd);
@@ -324,14 +406,15 @@ export class LogDir {
    * one already), removes the old name, then removes the oldest log files
    * until fewer than `num` are left.
    */
-  async #finish(file: string, code: string): Promise<void> {
+  async #finish(file: string, code: string, steps = this.#steps): Promise<void> {
     const n = this.name, ctx = this.#ctx;
-    let st: Deno.FileInfo | null = null;
+    let st: FileStat | null = null;
     while (st === null) {
       this.#live();
       try {
-        st = this.#fs(() => Deno.statSync(this.#p(file)));
+        st = await steps.stat(this.#p(file));
       } catch (e) {
+        this.#live();
         if (isMissing(e)) return;
         ctx.warn(`unable to stat ${n}/${file}, pausing: ${reason(e)}`);
         await sleep(ctx.pauseMs);
@@ -346,25 +429,23 @@ export class LogDir {
         name[STAMP_LEN + 1] = code.charCodeAt(0);
         const fn = dec.decode(name);
         try {
-          this.#fs(() => Deno.linkSync(this.#p(file), this.#p(fn)));
+          await steps.link(this.#p(file), this.#p(fn));
           break;
         } catch (e) {
+          this.#live();
           ctx.warn(`unable to link to ${n}/${fn}, pausing: ${reason(e)}`);
           await sleep(ctx.pauseMs);
         }
       }
     }
-    await retryPath(
-      ctx,
-      `unable to remove ${n}/${file}, pausing: `,
-      () => Deno.removeSync(this.#p(file)),
-    );
+    await retry(ctx, `unable to remove ${n}/${file}, pausing: `, () => steps.unlink(this.#p(file)));
     for (;;) {
       this.#live();
       let fit: boolean;
       try {
-        fit = this.#fs(() => this.#filesFit());
+        fit = await this.#filesFit(steps);
       } catch (e) {
+        this.#live();
         ctx.warn(`unable to read ${n}, pausing: ${reason(e)}`);
         await sleep(ctx.pauseMs);
         continue;
@@ -373,23 +454,25 @@ export class LogDir {
     }
   }
 
-  /** True when fewer than `num` log files are there; otherwise removes the oldest. */
-  #filesFit(): boolean {
+  /**
+   * True when fewer than `num` log files are there; otherwise removes the
+   * oldest (names compared as bytes, as multilog's str_diff does).
+   */
+  async #filesFit(steps: PathCalls): Promise<boolean> {
+    const names = await listDir(steps, this.path);
+    const logFile = (name: Uint8Array) => name[0] === 64 && name.length >= 25; // @
     let count = 0;
-    let oldest = "@z";
-    const names: string[] = [];
-    for (const e of Deno.readDirSync(this.path)) {
-      const name = e.name;
-      names.push(name);
-      if (name[0] === "@" && name.length >= 25) {
-        count++;
-        if (name < oldest) oldest = name.slice(0, 25);
-      }
+    let oldest = AT_Z;
+    for (const name of names) {
+      if (!logFile(name)) continue;
+      count++;
+      if (compareBytes(name, oldest) < 0) oldest = name.slice(0, 25);
     }
     if (count < this.#spec.num) return true;
     for (const name of names) {
-      if (name[0] === "@" && name.length >= 25 && name.startsWith(oldest)) {
-        Deno.removeSync(this.#p(name));
+      if (logFile(name) && startsWith(name, oldest)) {
+        const path = new Uint8Array([...enc.encode(`${this.path}/`), ...name]);
+        await steps.unlink(path).catch(() => {}); // as unlink() with the result ignored
         break;
       }
     }
@@ -405,11 +488,7 @@ export class LogDir {
       `unable to write ${this.name}/current to disk, pausing: `,
       () => fsyncAsync(cur),
     );
-    await retryPath(
-      this.#ctx,
-      `unable to set mode of ${this.name}/current, pausing: `,
-      () => Deno.chmodSync(this.#p("current"), 0o744),
-    );
+    await this.#fchmod(cur, "current", 0o744);
   }
 
   /** Closes `current` and gives up the lock. */
@@ -418,5 +497,49 @@ export class LogDir {
     this.#current = -1;
     if (this.#lockFd !== -1) closeFd(this.#lockFd);
     this.#lockFd = -1;
+  }
+}
+
+/** multilog's first candidate for the oldest name, `@z`. */
+const AT_Z = enc.encode("@z");
+
+/** Byte-wise comparison, as str_diff (unsigned). */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
+  if (a.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * Newlines in the file open as `fd` (for writing) from byte `from` to its
+ * end, read back through a descriptor of its own opened on the worker
+ * thread; -1 when it cannot be read.
+ */
+async function linesIn(fd: number, from: number): Promise<number> {
+  let rd: number;
+  try {
+    rd = await offThread.open(`/proc/self/fd/${fd}`, O.RDONLY | O.CLOEXEC, 0);
+  } catch {
+    return -1;
+  }
+  try {
+    const buf = new Uint8Array(new ArrayBuffer(64 << 10));
+    let lines = 0;
+    for (let at = from;;) {
+      const r = await preadAsync(rd, buf, at);
+      if (r < 0) return -1;
+      if (r === 0) return lines;
+      const got = buf.subarray(0, r);
+      for (let i = got.indexOf(10); i !== -1; i = got.indexOf(10, i + 1)) lines++;
+      at += r;
+    }
+  } finally {
+    closeFd(rd);
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sleep } from "../common/long_timer.ts";
 import { alive, kill, SIG } from "../sys/signal.ts";
 
 /** The fields of /proc/PID/stat after the command name (state first), or null when gone. */
@@ -52,8 +53,6 @@ export function descendants(
   }
   return out;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send(pid: number, sig: number): void {
   try {

@@ -10,7 +10,8 @@
  * @module
  */
 import { ERRNO } from "../common/errno.ts";
-import { close, O, tryOpen, writeSome } from "../sys/fd.ts";
+import { close, O, writeSome } from "../sys/fd.ts";
+import { readDirNames, tryOpenAt, tryStatAt, unlinkAt } from "../sys/dir_fd.ts";
 
 /** The event directory of a service's supervise directory. */
 export function eventDir(superviseDir: string): string {
@@ -29,31 +30,39 @@ export function makeEventDir(superviseDir: string): void {
   } catch { /* exists, or svwait says why not */ }
 }
 
-/** Writes `events` (one byte each, in order) into every waiter's FIFO; never blocks, never throws. */
-export function broadcast(superviseDir: string, events: string): void {
-  const dir = eventDir(superviseDir);
+/**
+ * Writes `events` (one byte each, in order) into every waiter's FIFO in the
+ * held `supervise/` `sup`; never blocks, never throws. Only FIFOs are written
+ * (O_NOFOLLOW, fstat): a file or link planted in `event/` is passed over.
+ */
+export function broadcast(sup: number, events: string): void {
   // most services have no waiter and no event/: found without the cost of a thrown NotFound
-  const probe = tryOpen(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC);
-  if (probe < 0) return;
-  close(probe);
-  let names: string[];
+  const dir = tryOpenAt(sup, "event", O.RDONLY | O.DIRECTORY | O.NOFOLLOW | O.NONBLOCK);
+  if (dir < 0) return;
   try {
-    names = [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return;
-  }
-  const bytes = Uint8Array.from(events, (c) => c.charCodeAt(0));
-  for (const name of names) {
-    const path = `${dir}/${name}`;
-    const fd = tryOpen(path, O.WRONLY | O.NONBLOCK | O.CLOEXEC);
-    if (fd === -ERRNO.ENXIO) { // ENXIO: no reader, the waiter is gone
-      try {
-        Deno.removeSync(path);
-      } catch { /* raced with its owner */ }
-      continue;
+    let names: string[];
+    try {
+      names = readDirNames(dir);
+    } catch {
+      return;
     }
-    if (fd < 0) continue;
-    writeSome(fd, bytes); // a full FIFO already holds a wake-up
-    close(fd);
+    const bytes = Uint8Array.from(events, (c) => c.charCodeAt(0));
+    for (const name of names) {
+      const fd = tryOpenAt(dir, name, O.WRONLY | O.NONBLOCK | O.NOFOLLOW);
+      if (fd === -ERRNO.ENXIO) { // ENXIO: no reader, the waiter is gone
+        unlinkAt(dir, name); // (or it raced with its owner)
+        continue;
+      }
+      if (fd < 0) continue;
+      try {
+        const st = tryStatAt(fd, "");
+        // a full FIFO already holds a wake-up
+        if (typeof st !== "number" && st.kind === "fifo") writeSome(fd, bytes);
+      } finally {
+        close(fd);
+      }
+    }
+  } finally {
+    close(dir);
   }
 }

@@ -2,11 +2,12 @@
  * `./finish EXITCODE SIGNAL` after each end of `./run` (runit's and s6's
  * convention: the exit code or -1, the signal number or 0), in the service
  * directory with the service's environment and stdio; KILLed after
- * `timeout-finish` ms.
+ * `timeout-finish` ms (any length: the timer is chained; Infinity: never).
  *
  * @module
  */
 import { reason } from "../common/errors.ts";
+import { clearLongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
@@ -19,10 +20,14 @@ export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, str
 
 /** How to run finish. */
 export interface FinishRun {
-  cwd: string;
+  /** The service directory, held (finish runs in it). */
+  cwdFd: number;
+  /** The service directory as messages name it. */
+  label: string;
   env: readonly (string | Uint8Array)[];
   fds: readonly (number | null)[];
   ended: Pick<WaitStatus, "code" | "signal">;
+  /** KILL finish after this many ms; Infinity: let it run. */
   timeoutMs: number;
   log: (line: string) => void;
   /** Called with finish's pid once it runs. */
@@ -36,23 +41,23 @@ export function runFinish(r: FinishRun): Promise<void> {
     pid = spawn({
       path: "./finish",
       argv: ["./finish", ...finishArgs(r.ended)],
-      cwd: r.cwd,
+      cwdFd: r.cwdFd,
       env: r.env,
       fds: r.fds,
     });
   } catch (e) {
-    r.log(`supervise: warning: unable to start ${r.cwd}/finish: ${reason(e)}`);
+    r.log(`supervise: warning: unable to start ${r.label}/finish: ${reason(e)}`);
     return Promise.resolve();
   }
   r.started?.(pid);
   return new Promise((resolve) => {
-    const t = setTimeout(() => {
+    const t = setLongTimeout(() => {
       try {
         kill(pid, SIG.KILL);
       } catch { /* gone */ }
     }, r.timeoutMs);
     watchChild(pid, () => {
-      clearTimeout(t);
+      clearLongTimeout(t);
       resolve();
     });
   });

@@ -1,17 +1,27 @@
 /**
  * Readiness of a service, for one run of `./run`: s6's `notification-fd`
  * (the service writes a newline on fd N) and systemd's NOTIFY_SOCKET
- * (`notify-socket`: a datagram socket at `supervise/notify`; `READY=1` marks
+ * (`notify-socket`: an abstract datagram socket, `NOTIFY_SOCKET=@dt/notify/…`,
+ * that every process of the service reaches whatever its uid; `READY=1` marks
  * the service ready, `STATUS=` is kept, `MAINPID=`, `WATCHDOG=1` and the rest
- * are read and ignored: dt watches the process it started). Nothing of it
+ * are read and ignored: dt watches the process it started). A datagram counts
+ * only when it comes from the main process or one of its descendants
+ * (systemd's `NotifyAccess=all` kept to the service's own tree). Nothing of it
  * survives the run: the next start is not ready until it says so.
  *
  * @module
  */
+import { isErrno } from "../common/errors.ts";
+import { inTreeOf } from "../proctree/lineage.ts";
 import { close, pipe } from "../sys/fd.ts";
-import { readFd } from "../sys/read_fd.ts";
-import { bindDatagram } from "../sys/unix_dgram.ts";
+import { readDatagrams, readFd } from "../sys/read_fd.ts";
+import { bindAbstractDatagram, type Credentials } from "../sys/unix_dgram.ts";
 import type { ServiceFiles } from "./service_files.ts";
+
+/** Largest notify datagram read (systemd's NOTIFY_BUFFER_MAX); a longer one is dropped. */
+export const NOTIFY_MAX_BYTES = 4096;
+/** Datagrams read per wake-up: a flood costs bounded work per turn of the event loop. */
+export const NOTIFY_PER_WAKE = 16;
 
 /** What one systemd notify datagram says (`KEY=VALUE` lines). Pure. */
 export function parseNotify(text: string): { ready: boolean; status: string | null } {
@@ -23,23 +33,57 @@ export function parseNotify(text: string): { ready: boolean; status: string | nu
   return { ready, status };
 }
 
+const strict = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * {@link parseNotify} of a datagram's bytes; null when it is not text
+ * (not UTF-8, or a NUL in it: systemd drops such a message whole). Pure.
+ */
+export function parseNotifyBytes(
+  data: Uint8Array,
+): { ready: boolean; status: string | null } | null {
+  if (data.includes(0)) return null;
+  try {
+    return parseNotify(strict.decode(data));
+  } catch {
+    return null;
+  }
+}
+
 /** True when the files declare readiness (the service will say when it is ready). */
 export function declaresReadiness(f: ServiceFiles): boolean {
   return f.notificationFd !== null || f.notifySocket;
+}
+
+let serial = 0;
+
+/**
+ * A fresh abstract name for one run's socket: this process, the service
+ * directory (`tag`, its dev:ino), a counter and 64 random bits, so that no
+ * other process can take it before dt binds it. Without the leading `@`.
+ */
+export function notifyName(tag: string): string {
+  const rnd = crypto.getRandomValues(new Uint8Array(8));
+  const hex = [...rnd].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `dt/notify/${Deno.pid}/${tag.slice(0, 42)}/${++serial}.${hex}`;
 }
 
 /** The readiness channels of one run: what the child gets, and the reading afterwards. */
 export class Readiness {
   /** `[child fd, parent fd]` for notification-fd, or null. */
   readonly childFd: [number, number] | null = null;
-  /** `NOTIFY_SOCKET=…` for the child's environment, or null. */
+  /** `NOTIFY_SOCKET=@…` for the child's environment, or null. */
   readonly env: string | null = null;
   #pipeRead = -1;
   #sock = -1;
   #readers: { close(): void }[] = [];
 
-  /** Opens the channels `files` ask for (throws, with nothing left open, when one cannot be made). */
-  constructor(files: ServiceFiles, superviseDir: string) {
+  /**
+   * Opens the channels `files` ask for; `tag` names the service in the
+   * socket's name (its directory's dev:ino). Throws, with nothing left open,
+   * when one cannot be made.
+   */
+  constructor(files: ServiceFiles, tag: string) {
     try {
       if (files.notificationFd !== null) {
         const [r, w] = pipe();
@@ -47,9 +91,8 @@ export class Readiness {
         this.childFd = [files.notificationFd, w];
       }
       if (files.notifySocket) {
-        const path = `${Deno.realPathSync(superviseDir)}/notify`;
-        this.#sock = bindDatagram(path);
-        this.env = `NOTIFY_SOCKET=${path}`;
+        const name = this.#bind(tag);
+        this.env = `NOTIFY_SOCKET=@${name}`;
       }
     } catch (e) {
       this.#closeAll();
@@ -57,8 +100,31 @@ export class Readiness {
     }
   }
 
-  /** After the spawn: closes the child's end, reads the channels; `onReady` once, `onStatus` each STATUS=. */
-  watch(onReady: () => void, onStatus: (text: string) => void): void {
+  /** Binds a fresh name (another, should something have taken it); returns the name. */
+  #bind(tag: string): string {
+    for (let tries = 1;; tries++) {
+      const name = notifyName(tag);
+      try {
+        this.#sock = bindAbstractDatagram(name);
+        return name;
+      } catch (e) {
+        if (!isErrno(e, "EADDRINUSE") || tries >= 3) throw e;
+      }
+    }
+  }
+
+  /**
+   * After the spawn of `mainPid`: closes the child's end, reads the channels;
+   * `onReady` once, `onStatus` each STATUS=. A datagram from outside the tree
+   * of `mainPid` is ignored; the first such one of the run is told to
+   * `onIgnored` (one line), the others are not.
+   */
+  watch(
+    mainPid: number,
+    onReady: () => void,
+    onStatus: (text: string) => void,
+    onIgnored: (line: string) => void = () => {},
+  ): void {
     this.closeChildEnd();
     let said = false;
     const ready = () => {
@@ -79,12 +145,22 @@ export class Readiness {
     if (this.#sock >= 0) {
       const fd = this.#sock;
       this.#sock = -1;
-      const dec = new TextDecoder();
-      this.#readers.push(readFd(fd, (chunk) => {
-        const n = parseNotify(dec.decode(chunk));
+      let warned = false;
+      const ignore = (from: Credentials | null) => {
+        if (warned) return;
+        warned = true;
+        const who = from === null ? "a sender without credentials" : `pid ${from.pid}`;
+        onIgnored(
+          `notify: ignored a message from ${who}: not the service's process or its descendant`,
+        );
+      };
+      this.#readers.push(readDatagrams(fd, (data, from) => {
+        const n = parseNotifyBytes(data);
+        if (n === null || (n.status === null && (!n.ready || said))) return; // nothing to act on
+        if (from === null || !inTreeOf(from.pid, mainPid)) return ignore(from);
         if (n.status !== null) onStatus(n.status);
         if (n.ready) ready();
-      }));
+      }, { maxBytes: NOTIFY_MAX_BYTES, perWake: NOTIFY_PER_WAKE }));
     }
   }
 

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { decodeStatus, type Status } from "./status.ts";
+import { decodeStatus, type Status, STATUS_SIZE } from "./status.ts";
+import type { ServiceDir } from "./service_dir.ts";
 import { statFields } from "../proctree/descendants.ts";
 
 /** Clock ticks per second of /proc/PID/stat's start time (USER_HZ, 100 on Linux). */
@@ -48,10 +49,15 @@ export function stillRunning(st: Status | null): Status | null {
   return Math.abs(started - when) <= SLACK_S ? st : null;
 }
 
-/** What `dir/supervise/status` names when that service is still running as started; else null. */
-export function leftRunning(dir: string): Status | null {
+/**
+ * What the held directory's `supervise/status` names when that service is
+ * still running as started; else null (no status, or one that cannot be read).
+ */
+export function leftRunning(dir: ServiceDir): Status | null {
   try {
-    return stillRunning(decodeStatus(Deno.readFileSync(`${dir}/supervise/status`)));
+    if (!dir.openSupervise(false)) return null;
+    const b = dir.readSupervise("status", STATUS_SIZE);
+    return b === null ? null : stillRunning(decodeStatus(b));
   } catch {
     return null; // no status: nothing was left
   }

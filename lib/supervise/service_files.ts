@@ -3,22 +3,33 @@
  * (s6's and runit's spellings): `finish`, `timeout-finish`, `down-signal`,
  * `timeout-kill`, `kill-tree`, `notification-fd`, `notify-socket`. Read at
  * each start of `./run`; a directory with none of them is a daemontools one.
+ * As s6 reads them, a value is the file's first line (up to the first
+ * newline), exactly: no blank, no sign; a number out of its range or junk is
+ * refused with a warning naming the file and the value, and the file is then
+ * as if absent. `0` in `timeout-kill` and `timeout-finish` is s6's "never".
  * The parsers are pure.
  *
  * @module
  */
+import { FileKindError, reason } from "../common/errors.ts";
+import { parseMsText, WANT_MS } from "../common/durations.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 import { SIG } from "../sys/signal.ts";
+import type { ServiceDir } from "./service_dir.ts";
 
 /** What a service directory asks for beyond daemontools. */
 export interface ServiceFiles {
   /** `finish` exists (run after each end of `./run`). */
   finish: boolean;
-  /** `timeout-finish` in ms (default 5000): then finish is killed. */
+  /** `timeout-finish` in ms (default 5000): then finish is killed; Infinity (the file says 0): never. */
   timeoutFinish: number;
   /** `down-signal`: what `svc -d` sends instead of TERM. */
   downSignal: number;
-  /** `timeout-kill` in ms, or null: KILL that long after the down signal. */
+  /**
+   * `timeout-kill` in ms: KILL that long after the down signal; Infinity (the
+   * file says 0): never, not even to what a kill-tree service leaves; null
+   * (no file): never, but {@link DEFAULT_TREE_KILL_MS} for the leftovers.
+   */
   timeoutKill: number | null;
   /** `kill-tree` exists: signals go to the whole tree, leftovers are ended. */
   killTree: boolean;
@@ -44,66 +55,91 @@ export const PLAIN: ServiceFiles = {
   notifySocket: false,
 };
 
-/** A file holding a number of milliseconds (0 or more); null when it is not one. */
+/** The value a file holds: its first line (s6 reads up to the first newline). */
+function firstLine(text: string): string {
+  const nl = text.indexOf("\n");
+  return nl === -1 ? text : text.slice(0, nl);
+}
+
+/** A file holding a number of milliseconds, 0 to 9999999999 (ten digits); null when it is not one. */
 export function parseMs(text: string): number | null {
-  const t = text.trim();
-  return /^\d{1,10}$/.test(t) ? Number(t) : null;
+  return parseMsText(firstLine(text));
+}
+
+/** A timeout file: its milliseconds, with s6's 0 = never as Infinity; null when not a number. */
+export function parseTimeout(text: string): number | null {
+  const ms = parseMs(text);
+  return ms === 0 ? Infinity : ms;
 }
 
 /** A file holding a signal name (`QUIT`, `SIGQUIT`) or number; null when unknown. */
 export function parseSignalFile(text: string): number | null {
-  return parseSignal(text.trim(), false);
+  return parseSignal(firstLine(text), false);
 }
 
-/** A file holding a descriptor number of 3 or more (0-2 are the service's stdio); null if not. */
+/** The highest `notification-fd` taken: four digits. */
+export const MAX_NOTIFICATION_FD = 9999;
+
+/** A file holding a descriptor number of 3 to {@link MAX_NOTIFICATION_FD} (0-2 are the service's stdio); null if not. */
 export function parseFd(text: string): number | null {
-  const t = text.trim();
-  if (!/^\d{1,4}$/.test(t)) return null;
+  const t = firstLine(text);
+  if (!/^[0-9]{1,4}$/.test(t)) return null;
   const n = Number(t);
   return n >= 3 ? n : null;
 }
 
-function readText(path: string): string | null {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    return null;
-  }
-}
+const dec = new TextDecoder();
 
-function present(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** What each numeric file must hold, for the warning about one that does not. */
+const WANT: Record<string, string> = {
+  "timeout-finish": `${WANT_MS}; 0: never`,
+  "timeout-kill": `${WANT_MS}; 0: never`,
+  "down-signal": "a signal name or number",
+  "notification-fd": `a descriptor, 3 to ${MAX_NOTIFICATION_FD}`,
+};
+
+/** A file's text for a one-line message: its first 40 characters at most, as a JSON string. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 /**
- * Reads the files of `dir`; `warn` gets a line for each file that is there
- * but unreadable as its kind (it is then as if absent).
+ * Reads the files of the held service directory `dir` (never waiting, never
+ * following a link another account planted: service_dir.ts); `warn` gets a
+ * line for each file that is there but unreadable as its kind (it is then
+ * as if absent).
  */
-export function readServiceFiles(dir: string, warn: (line: string) => void): ServiceFiles {
+export function readServiceFiles(dir: ServiceDir, warn: (line: string) => void): ServiceFiles {
   const f: ServiceFiles = { ...PLAIN };
   // one readdir tells which of the files can be there: a daemontools directory costs no failed open
-  let names: Set<string> | null = null;
-  try {
-    names = new Set([...Deno.readDirSync(dir)].map((e) => e.name));
-  } catch { /* unreadable: each file is tried as it is */ }
-  const exists = (name: string) => (names === null || names.has(name)) && present(`${dir}/${name}`);
-  const num = <T>(name: string, parse: (t: string) => T | null): T | null => {
-    if (names !== null && !names.has(name)) return null;
-    const t = readText(`${dir}/${name}`);
-    if (t === null) return null;
-    const v = parse(t);
-    if (v === null) warn(`${dir}/${name}: bad value: ${JSON.stringify(t.trim())}`);
-    return v;
+  const names = dir.names();
+  const guard = <T>(name: string, fn: () => T, none: T): T => {
+    if (names !== null && !names.has(name)) return none;
+    try {
+      return fn();
+    } catch (e) {
+      warn(
+        e instanceof FileKindError
+          ? `${e.path}: ${e.message}`
+          : `unable to read ${dir.label}/${name}: ${reason(e)}`,
+      );
+      return none;
+    }
   };
+  const exists = (name: string) => guard(name, () => dir.has(name), false);
+  const num = <T>(name: string, parse: (t: string) => T | null): T | null =>
+    guard(name, () => {
+      const b = dir.read(name);
+      if (b === null) return null;
+      const t = dec.decode(b);
+      const v = parse(t);
+      if (v === null) warn(`${dir.label}/${name}: bad value: ${shown(t)} (want ${WANT[name]})`);
+      return v;
+    }, null);
   f.finish = exists("finish");
-  f.timeoutFinish = num("timeout-finish", parseMs) ?? DEFAULT_TIMEOUT_FINISH_MS;
+  f.timeoutFinish = num("timeout-finish", parseTimeout) ?? DEFAULT_TIMEOUT_FINISH_MS;
   f.downSignal = num("down-signal", parseSignalFile) ?? SIG.TERM;
-  f.timeoutKill = num("timeout-kill", parseMs);
+  f.timeoutKill = num("timeout-kill", parseTimeout);
   f.killTree = exists("kill-tree");
   f.notificationFd = num("notification-fd", parseFd);
   f.notifySocket = exists("notify-socket");

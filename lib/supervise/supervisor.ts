@@ -7,11 +7,12 @@
  */
 import { ERRNO } from "../common/errno.ts";
 import { isErrno, reason, SysError } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
-import { close, O, open, tryOpen } from "../sys/fd.ts";
-import { withSpare } from "../sys/fd_reserve.ts";
-import { mkfifo } from "../sys/fifo.ts";
-import { lockFile } from "../sys/lock.ts";
+import { close, O } from "../sys/fd.ts";
+import { mkfifoAt } from "../sys/dir_fd.ts";
+import { type HeldService, openHeld } from "../sys/held_file.ts";
+import { flock, LOCK } from "../sys/lock.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { spawn } from "../sys/spawn.ts";
 import { startingEnv } from "../sys/launched.ts";
@@ -22,9 +23,10 @@ import { now, type Tai64n } from "../tai64n/codec.ts";
 import { encodeStatus } from "./status.ts";
 import { leftRunning } from "./running.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
-import { type ExtraStatus, initialExtra, writeExtra } from "./extra_status.ts";
-import { broadcast } from "./events.ts";
+import { encodeExtra, EXTRA_STATUS, type ExtraStatus, initialExtra } from "./extra_status.ts";
 import { runFinish } from "./finish.ts";
+import { type DirAt, ServiceDir } from "./service_dir.ts";
+import { SuperviseWriter } from "./supervise_writer.ts";
 import { declaresReadiness, Readiness } from "./readiness.ts";
 import {
   DEFAULT_TREE_KILL_MS,
@@ -61,6 +63,12 @@ export interface SupervisorOptions {
   runner?: ServiceRunner;
   /** What a supervisor that failed left (see {@link Supervisor.handover}): take it over. */
   adopt?: Handover;
+  /**
+   * Where the directory is opened from (a held parent and the name in it):
+   * a symlink there is followed only when no other account writes the
+   * parent. Default: the path as given.
+   */
+  at?: DirAt;
 }
 
 /**
@@ -89,6 +97,8 @@ export interface Handover {
   ended: WaitStatus | null;
   /** Who gets the service's end now. */
   heir: ((s: WaitStatus) => void) | null;
+  /** The held directory, passed on as it is (an in-process service may be using it). */
+  dir: ServiceDir | null;
 }
 
 /** A service that runs inside this process; signals are delivered to it, not by kill(2). */
@@ -99,8 +109,14 @@ export interface InProcessService {
   signal(sig: number): void;
 }
 
-/** See {@link SupervisorOptions.runner}. */
-export type ServiceRunner = (end: (s: WaitStatus) => void) => InProcessService | null;
+/**
+ * See {@link SupervisorOptions.runner}: `held` is the service directory the
+ * supervisor holds (its files are read through it, never by path).
+ */
+export type ServiceRunner = (
+  end: (s: WaitStatus) => void,
+  held: HeldService,
+) => InProcessService | null;
 
 /** Thrown by {@link Supervisor.start} for what daemontools' supervise dies of (exit 111). */
 export class SuperviseError extends Error {
@@ -115,15 +131,6 @@ export class SuperviseError extends Error {
     return isErrno(this.cause, "EMFILE") || isErrno(this.cause, "ENFILE");
   }
 }
-
-/** True when /proc/self/fd resolves held directories (Linux with /proc mounted). */
-const procFd = (() => {
-  try {
-    return Deno.statSync("/proc/self/fd").isDirectory;
-  } catch {
-    return false;
-  }
-})();
 
 /** Stdio plus, for notification-fd, the child's fd N given parent fd `extra[1]`. */
 function withChildFd(stdio: Stdio, extra: [number, number] | null): (number | null)[] {
@@ -172,10 +179,12 @@ export class Supervisor {
   #when: Tai64n = now();
   #lastStart = -Infinity;
   #startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The directory and its supervise/, held from start() to the end. */
+  #dir: ServiceDir | null = null;
+  /** Writes supervise/'s files and events (off the JS thread where it can wait). */
+  #writer: SuperviseWriter | null = null;
   #lockFd = -1;
   #okFd = -1;
-  /** Device and inode of the directory, to find it again after a rename. */
-  #ino = "";
   #control: { close(): void } | undefined;
   #finished = false;
   #handover: Handover | null = null;
@@ -193,7 +202,7 @@ export class Supervisor {
   #finishing = false;
   /** A start asked for while finishing (svc -o, -u). */
   #startAfterFinish = false;
-  #killTimer: ReturnType<typeof setTimeout> | undefined;
+  #killTimer: LongTimeout | undefined;
 
   /** Resolves when the supervisor has exited (after `x` with the service down, or stop()). */
   readonly done: Promise<void>;
@@ -254,8 +263,8 @@ export class Supervisor {
    * started (a scanner or supervise that held this directory died): watch it
    * through a pidfd and control it by pid, instead of starting a second copy.
    */
-  #readLeftRunning(): void {
-    const st = leftRunning(this.dir);
+  #readLeftRunning(dir: ServiceDir): void {
+    const st = leftRunning(dir);
     if (st === null) return;
     this.#pid = st.pid;
     this.#when = st.when;
@@ -282,23 +291,25 @@ export class Supervisor {
     return this.#adopted !== null;
   }
 
-  /** Lock, FIFOs, first status (start's part that opens things). */
+  /**
+   * Lock, FIFOs, first status (start's part that opens things), all through
+   * the held directory: nothing is opened by a path another account could
+   * re-point, nothing waits on a FIFO, a file of the wrong kind is refused.
+   */
   #take(): void {
-    const dir = this.dir;
+    const label = this.dir;
+    let dir: ServiceDir;
     try {
-      const st = Deno.statSync(dir);
-      if (!st.isDirectory) throw new SysError("chdir", ERRNO.ENOTDIR, dir);
-      this.#ino = `${st.dev}:${st.ino}`;
+      const held = this.#opts.adopt?.dir;
+      if (held) this.#opts.adopt!.dir = null; // taken: closed by this supervisor from now on
+      dir = this.#dir = held ?? ServiceDir.open(label, this.#opts.at);
     } catch (e) {
-      throw new SuperviseError(`unable to chdir to ${dir}: ${reason(e)}`, e);
+      throw new SuperviseError(`unable to chdir to ${label}: ${reason(e)}`, e);
     }
     try {
-      Deno.statSync(`${dir}/down`);
-      this.#wantUp = false;
+      if (dir.has("down")) this.#wantUp = false;
     } catch (e) {
-      if (!isErrno(e, "ENOENT")) {
-        throw new SuperviseError(`unable to stat ${dir}/down: ${reason(e)}`, e);
-      }
+      throw new SuperviseError(`unable to stat ${label}/down: ${reason(e)}`, e);
     }
     const h = this.#opts.adopt;
     if (h !== undefined) {
@@ -311,28 +322,43 @@ export class Supervisor {
       this.#exit = h.exit;
       this.#lastStart = h.lastStart;
     }
+    const lock = `${label}/supervise/lock`;
     try {
-      Deno.mkdirSync(`${dir}/supervise`, { mode: 0o700 });
-    } catch { /* exists, or the lock below says why not */ }
-    try {
-      this.#lockFd = lockFile(`${dir}/supervise/lock`);
+      dir.openSupervise(true);
+      this.#lockFd = openHeld(dir.sup, "lock", O.WRONLY | O.APPEND | O.CREAT, {
+        label: lock,
+        kind: "file",
+      });
+      if (this.#lockFd < 0) throw new SysError("open", -this.#lockFd, lock);
+      if (!flock(this.#lockFd, LOCK.EX | LOCK.NB, lock)) {
+        throw new SysError("flock", ERRNO.EAGAIN, lock);
+      }
     } catch (e) {
-      throw new SuperviseError(`unable to acquire ${dir}/supervise/lock: ${reason(e)}`, e);
+      throw new SuperviseError(`unable to acquire ${lock}: ${reason(e)}`, e);
     }
-    this.#openControl();
+    this.#writer = new SuperviseWriter(dir.sup, `${label}/supervise`, this.#log, (e) => {
+      if (!this.#finished) this.#fault(e); // a callback of this supervisor's: contained here
+    });
+    this.#openControl(dir);
     if (h !== undefined && h.pid) this.#extra = { ...this.#extra, state: "up", pid: h.pid };
-    if (h === undefined) this.#readLeftRunning();
+    if (h === undefined) this.#readLeftRunning(dir);
     if (h === undefined && this.#pid) this.#extra = { ...this.#extra, state: "up", pid: this.#pid };
     if (h === undefined && !this.#pid) this.#pidChange();
     // supervise 0.76 announces (down, unless a service was left running) before its first start
     this.#announce();
+    this.#okFd = this.#fifo(dir, "ok", O.RDONLY, "read");
+  }
+
+  /** The FIFO `name` of supervise/, made if missing, opened without waiting; refused if not a FIFO. */
+  #fifo(dir: ServiceDir, name: string, flags: number, verb: string): number {
+    const label = `${this.dir}/supervise/${name}`;
+    mkfifoAt(dir.sup, name, 0o600); // exists, or the open says why not
     try {
-      mkfifo(`${dir}/supervise/ok`, 0o600);
-    } catch { /* open says why */ }
-    try {
-      this.#okFd = open(`${dir}/supervise/ok`, O.RDONLY | O.NONBLOCK | O.CLOEXEC);
+      const fd = openHeld(dir.sup, name, flags, { label, kind: "fifo" });
+      if (fd < 0) throw new SysError("open", -fd, label);
+      return fd;
     } catch (e) {
-      throw new SuperviseError(`unable to read ${dir}/supervise/ok: ${reason(e)}`, e);
+      throw new SuperviseError(`unable to ${verb} ${label}: ${reason(e)}`, e);
     }
   }
 
@@ -355,12 +381,7 @@ export class Supervisor {
     }
     this.#guard(() => {
       this.#inProcess = null;
-      this.#keepReplaced = true;
-      try {
-        this.#ended(s);
-      } finally {
-        this.#freeReplaced();
-      }
+      this.#ended(s);
     });
   }
 
@@ -395,6 +416,7 @@ export class Supervisor {
       lastStart: this.#lastStart,
       ended: null,
       heir: null,
+      dir: this.#dir,
     };
     this.#finished = true;
     // a service left running by a dead supervisor stays watched: its end goes to the heir
@@ -402,21 +424,11 @@ export class Supervisor {
     this.#adopted = null;
     this.#release();
     this.#adopted = watch;
-    this.#resolveDone();
   }
 
-  #openControl(): void {
-    const path = `${this.dir}/supervise/control`;
-    try {
-      mkfifo(path, 0o600);
-    } catch { /* open says why */ }
-    let fd: number;
-    try {
-      // read and write in one: the FIFO never sees EOF while we hold it
-      fd = open(path, O.RDWR | O.NONBLOCK | O.CLOEXEC);
-    } catch (e) {
-      throw new SuperviseError(`unable to read ${path}: ${reason(e)}`, e);
-    }
+  #openControl(dir: ServiceDir): void {
+    // read and write in one: the FIFO never sees EOF while we hold it
+    const fd = this.#fifo(dir, "control", O.RDWR, "read");
     try {
       this.#control = readFd(fd, (chunk) =>
         this.#guard(() => {
@@ -424,7 +436,7 @@ export class Supervisor {
         }));
     } catch (e) {
       close(fd);
-      throw new SuperviseError(`unable to read ${path}: ${reason(e)}`, e);
+      throw new SuperviseError(`unable to read ${this.dir}/supervise/control: ${reason(e)}`, e);
     }
   }
 
@@ -439,10 +451,10 @@ export class Supervisor {
         this.#cancelStart();
         this.#startAfterFinish = false;
         if (pid) {
-          this.#signal(this.#files.downSignal);
-          this.#signal(SIG.CONT);
+          this.#send(pid, this.#files.downSignal);
+          this.#send(pid, SIG.CONT);
           this.#paused = false;
-          this.#armKill();
+          this.#effect(() => this.#armKill());
         }
         this.#announce();
         break;
@@ -460,12 +472,12 @@ export class Supervisor {
       case "p":
         this.#paused = true;
         this.#announce();
-        if (pid) this.#signal(SIG.STOP);
+        if (pid) this.#send(pid, SIG.STOP);
         break;
       case "c":
         this.#paused = false;
         this.#announce();
-        if (pid) this.#signal(SIG.CONT);
+        if (pid) this.#send(pid, SIG.CONT);
         break;
       case "x":
         this.#exit = true;
@@ -474,9 +486,28 @@ export class Supervisor {
         break;
       default: {
         const sig = CONTROL_SIGNALS[ch];
-        if (sig !== undefined && pid) this.#signal(sig);
+        if (sig !== undefined && pid) this.#send(pid, sig);
       }
     }
+  }
+
+  /**
+   * Runs a command's effect in order with the status: after the status an
+   * earlier step of the command announced is written (supervise 0.76 writes
+   * it before it signals: `svc -p` stops a service whose status says
+   * paused), at once when none is waiting to be written.
+   */
+  #effect(fn: () => void): void {
+    const guarded = () => this.#guard(fn);
+    if (this.#writer === null) guarded();
+    else this.#writer.after("status", guarded);
+  }
+
+  /** Sends `sig` to the service, in order with the status, if it is still `pid` then. */
+  #send(pid: number, sig: number): void {
+    this.#effect(() => {
+      if (this.#pid === pid) this.#signal(sig);
+    });
   }
 
   #signal(sig: number): void {
@@ -492,7 +523,7 @@ export class Supervisor {
     const ms = this.#files.timeoutKill;
     if (ms === null || this.#killTimer !== undefined) return;
     const pid = this.#pid;
-    this.#killTimer = setTimeout(() =>
+    this.#killTimer = setLongTimeout(() =>
       this.#guard(() => {
         this.#killTimer = undefined;
         if (this.#pid === pid && pid) this.#signal(SIG.KILL);
@@ -535,17 +566,17 @@ export class Supervisor {
       return this.#startFailed(e);
     }
     if (inProcess) return;
-    const cwd = this.#cwd();
-    const files = this.#files = readServiceFiles(cwd, (l) => this.#log(`supervise: warning: ${l}`));
+    const dir = this.#dir!;
+    const files = this.#files = readServiceFiles(dir, (l) => this.#log(`supervise: warning: ${l}`));
     let ready: Readiness | null = null;
     let pid: number;
     try {
-      if (declaresReadiness(files)) ready = new Readiness(files, this.#superviseAt());
+      if (declaresReadiness(files)) ready = new Readiness(files, dir.key);
       if (files.killTree) becomeSubreaper();
       pid = spawn({
         path: "./run",
         argv: ["./run"],
-        cwd,
+        cwdFd: dir.fd,
         env: ready?.env ? [...this.#env, ready.env] : this.#env,
         fds: withChildFd(this.#stdio(), ready?.childFd ?? null),
         setsid: files.killTree,
@@ -584,6 +615,7 @@ export class Supervisor {
     };
     this.#readiness = ready;
     ready?.watch(
+      pid,
       () =>
         this.#guard(() => {
           if (this.#pid !== pid) return;
@@ -596,6 +628,7 @@ export class Supervisor {
           this.#extra = { ...this.#extra, statusText: text };
           this.#announce();
         }),
+      (line) => this.#log(`supervise: warning: ${this.dir}: ${line}`),
     );
   }
 
@@ -622,7 +655,7 @@ export class Supervisor {
     handle = runner((s) => {
       if (handle === null || this.#inProcess !== handle) return;
       this.#receive({ ...s, pid });
-    });
+    }, this.#dir!);
     if (handle === null) return false;
     this.#inProcess = handle;
     this.#paused = false;
@@ -637,7 +670,7 @@ export class Supervisor {
 
   #ended(s: WaitStatus): void {
     if (s.pid !== this.#pid) return;
-    if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
+    clearLongTimeout(this.#killTimer);
     this.#killTimer = undefined;
     this.#readiness?.close();
     this.#readiness = null;
@@ -662,7 +695,7 @@ export class Supervisor {
       this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
     }
     if (!after) {
-      this.#tell(this.#superviseAt(), "D");
+      this.#writer?.event("D");
       return this.#resume();
     }
     this.#finishing = true;
@@ -685,7 +718,8 @@ export class Supervisor {
     if (sid) await endTree(sid, files.timeoutKill ?? DEFAULT_TREE_KILL_MS);
     if (!files.finish || this.#finished) return;
     await runFinish({
-      cwd: this.#cwd(),
+      cwdFd: this.#dir!.fd,
+      label: this.dir,
       env: this.#env,
       fds: this.#stdio(),
       ended: s,
@@ -706,142 +740,38 @@ export class Supervisor {
     if ((this.#want && this.#wantUp) || again) this.#tryStart();
   }
 
-  /** Where the directory is now (it may have been renamed since start). */
-  #cwd(): string {
-    if (this.#same(this.dir)) return this.dir;
-    // renamed: the held lock says where supervise/ is now
-    const sup = this.#superviseDir();
-    if (sup !== null && sup.endsWith("/supervise")) {
-      const moved = sup.slice(0, -"/supervise".length);
-      if (this.#same(moved)) return moved;
-    }
-    return this.dir;
-  }
-
-  #same(path: string): boolean {
-    try {
-      const st = Deno.statSync(path);
-      return `${st.dev}:${st.ino}` === this.#ino;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The directory of the held lock (supervise/, wherever it is now), from /proc; null if unknown. */
-  #superviseDir(): string | null {
-    if (!procFd || this.#lockFd < 0) return null;
-    try {
-      const p = Deno.readLinkSync(`/proc/self/fd/${this.#lockFd}`);
-      return p.endsWith("/lock") ? p.slice(0, -"/lock".length) : null;
-    } catch {
-      return null;
-    }
-  }
-
   #pidChange(): void {
     this.#when = now();
   }
 
-  /** Where supervise/ is now (the held lock says, after a rename). */
-  #superviseAt(): string {
-    return this.#superviseDir() ?? `${this.dir}/supervise`;
-  }
-
   /**
    * Writes supervise/status (via status.new and a rename), as announce() in
-   * supervise.c; dt's extra state beside it and the waiters' events follow at
-   * the end of this turn ({@link #tell}).
+   * supervise.c, and dt's extra state beside it; the waiters get `event`
+   * once both are written. Written at the end of the turn, with the state of
+   * that moment (supervise_writer.ts): a start writes status twice, down then
+   * up, and the files once. Readers trust status.json only when it agrees
+   * with status (svstat --json, svwait), and a waiter woken by an event reads both.
    */
   #announce(event = "s"): void {
-    const at = this.#superviseAt();
-    // reported; the extra state would only say it twice
-    if (this.#announceStatus(at)) this.#tell(at, event);
-  }
-
-  /** What is still to be written of dt's extra state and events this turn. */
-  #pending: { at: string; events: string } | null = null;
-
-  /**
-   * Queues `event` for the waiters. status.json and the events are written
-   * once a turn, after the statuses of the turn: a start writes status twice
-   * (down, then up) but status.json once, and a scan that starts many services
-   * has spawned them all before it writes their extra states (a new file costs
-   * more than a spawn). Readers trust status.json only when it agrees with
-   * status (svstat --json, svwait), and a waiter woken by an event reads both.
-   */
-  #tell(at: string, event: string): void {
-    if (this.#pending !== null) {
-      this.#pending.at = at;
-      this.#pending.events += event;
-      return;
-    }
-    this.#pending = { at, events: event };
-    queueMicrotask(() => this.#flush());
-  }
-
-  /** Writes the queued extra state and events now (never throws: it runs as a microtask). */
-  #flush(): void {
-    const p = this.#pending;
-    if (p === null) return;
-    this.#pending = null;
-    try {
-      withSpare(() => writeExtra(p.at, this.#extra));
-    } catch (e) {
-      try {
-        this.#log(`supervise: warning: unable to write ${p.at}/status.json: ${reason(e)}`);
-      } catch { /* best effort */ }
-    }
-    broadcast(p.at, p.events);
+    const w = this.#writer;
+    if (w === null) return;
+    w.put("status", () =>
+      encodeStatus({
+        when: this.#when,
+        pid: this.#pid,
+        paused: this.#paused,
+        want: this.#want ? (this.#wantUp ? "u" : "d") : null,
+      }));
+    w.put(EXTRA_STATUS, () => new TextEncoder().encode(encodeExtra(this.#extra)));
+    w.event(event);
   }
 
   /**
-   * While true, the first status a rename replaces stays open ({@link #replaced})
-   * until {@link #freeReplaced}: between a service's end and its next start.
+   * Writes `name` into supervise/ (replaced atomically, after what was asked
+   * for before): the scanner's record of the log pipe.
    */
-  #keepReplaced = false;
-  /**
-   * The old status file's inode, unlinked by the rename, held open so that it
-   * is freed after the next start rather than inside the rename (freeing it
-   * is most of a rename's time on ext4 mounted with `discard`). -1: none.
-   */
-  #replaced = -1;
-
-  /** Closes what {@link #keepReplaced} kept: the replaced status is freed now. */
-  #freeReplaced(): void {
-    this.#keepReplaced = false;
-    if (this.#replaced >= 0) close(this.#replaced);
-    this.#replaced = -1;
-  }
-
-  #announceStatus(at: string): boolean {
-    const dir = this.dir;
-    const bytes = encodeStatus({
-      when: this.#when,
-      pid: this.#pid,
-      paused: this.#paused,
-      want: this.#want ? (this.#wantUp ? "u" : "d") : null,
-    });
-    const tmp = `${dir}/supervise/status.new`;
-    try {
-      // the one descriptor this needs comes from the spare when the process has run out
-      withSpare(() => Deno.writeFileSync(`${at}/status.new`, bytes, { mode: 0o644 }));
-    } catch (e) {
-      this.#log(`supervise: warning: unable to open ${tmp}: ${reason(e)}`);
-      return false;
-    }
-    // the status it replaces, kept open (at most one, never at rest); without it, freed by the rename
-    const old = this.#keepReplaced && this.#replaced < 0
-      ? tryOpen(`${at}/status`, O.RDONLY | O.NONBLOCK | O.NOFOLLOW | O.CLOEXEC)
-      : -1;
-    try {
-      Deno.renameSync(`${at}/status.new`, `${at}/status`);
-    } catch (e) {
-      if (old >= 0) close(old);
-      this.#log(`supervise: warning: unable to rename ${tmp} to status: ${reason(e)}`);
-      return false;
-    }
-    if (old >= 0) this.#replaced = old;
-    return true;
+  writeSuperviseFile(name: string, text: string): void {
+    this.#writer?.put(name, () => new TextEncoder().encode(text));
   }
 
   /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
@@ -862,17 +792,33 @@ export class Supervisor {
     this.#announce("x");
     this.#finished = true;
     this.#release();
-    this.#resolveDone();
   }
 
+  /**
+   * Closes what the supervisor holds: the FIFOs at once; the lock and the
+   * directory once what was asked to be written is (a status written after
+   * the lock was let go could land on a new supervisor's); then `done`.
+   */
   #release(): void {
     this.#adopted?.close();
     this.#adopted = null;
     this.#control?.close();
     this.#control = undefined;
     if (this.#okFd >= 0) close(this.#okFd);
-    if (this.#lockFd >= 0) close(this.#lockFd);
-    this.#okFd = this.#lockFd = -1;
+    this.#okFd = -1;
+    const lock = this.#lockFd, writer = this.#writer;
+    // a supervisor whose code failed hands its directory over, open, to the one replacing it
+    const dir = this.#handover === null ? this.#dir : null;
+    this.#lockFd = -1;
+    this.#dir = null;
+    this.#writer = null;
+    const end = () => {
+      if (lock >= 0) close(lock);
+      dir?.close();
+      if (this.#finished) this.#resolveDone();
+    };
+    if (writer === null) return end();
+    writer.drained().then(end);
   }
 
   /**

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sleep } from "../common/long_timer.ts";
 import { statFields } from "../proctree/descendants.ts";
 import { reapAll, reapingAll } from "../sys/reaper.ts";
 import { setSubreaper } from "../sys/proc.ts";
@@ -49,19 +50,25 @@ export function signalTree(sid: number, pid: number, sig: number): void {
   for (const p of treeOf(sid)) if (p !== pid) send(p, sig);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long to wait before looking at /proc again, `waited` ms after TERM: 25 ms, up to 1 s. */
+function pollInterval(waited: number): number {
+  return Math.min(1000, Math.max(25, Math.floor(waited / 10)));
+}
 
 /**
  * Ends what is left of the tree of `sid`: TERM and CONT, then KILL for what
- * is still there after `killMs`. Resolves when none is left (or 1 s after KILL).
+ * is still there after `killMs` (Infinity: never; then it waits as long as
+ * anything is left). Resolves when none is left (or 1 s after KILL).
  */
 export async function endTree(sid: number, killMs: number): Promise<void> {
   let left = treeOf(sid);
   if (left.length === 0) return;
   for (const p of left) send(p, SIG.TERM), send(p, SIG.CONT);
-  const deadline = Date.now() + killMs;
+  const start = Date.now();
+  const deadline = start + killMs;
   while (left.length && Date.now() < deadline) {
-    await sleep(Math.min(25, Math.max(1, deadline - Date.now())));
+    // /proc is read often at first, then once a second for a long timeout-kill
+    await sleep(Math.min(pollInterval(Date.now() - start), deadline - Date.now()));
     left = treeOf(sid);
   }
   for (const p of left) send(p, SIG.KILL);

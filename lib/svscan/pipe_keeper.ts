@@ -29,26 +29,30 @@ interface Record {
   w: number;
 }
 
-const RECORD = "supervise/logpipe";
+/** The record's name in a service's `supervise/`. */
+export const RECORD = "logpipe";
 
-function readRecord(service: string): Record | null {
-  try {
-    const [k, s, r, w] = Deno.readTextFileSync(`${service}/${RECORD}`).trim().split(" ")
-      .map(Number);
-    return [k, s, r, w].every(Number.isFinite) ? { keeper: k, started: s, r, w } : null;
-  } catch {
-    return null;
-  }
+/**
+ * Writes (text) or removes (null) the record of one service; the scanner
+ * does it through the directory it holds.
+ */
+export type RecordWriter = (service: string, text: string | null) => void;
+
+/** A record's text (`KEEPER START R W`) as numbers; null when it is none. */
+function parseRecord(text: string | null): Record | null {
+  if (text === null) return null;
+  const [k, s, r, w] = text.trim().split(" ").map(Number);
+  return [k, s, r, w].every(Number.isFinite) ? { keeper: k, started: s, r, w } : null;
 }
 
 /** True when `pid` is still the process that started at `started` (seconds, to a tick). */
-function same(pid: number, started: number): boolean {
+export function same(pid: number, started: number): boolean {
   const t = startTime(pid);
   return t !== null && Math.abs(t - started) < 0.05;
 }
 
 /** `pipe:[inode]` of another process's fd, or null. */
-function pipeId(pid: number, fd: number): string | null {
+export function pipeId(pid: number, fd: number): string | null {
   try {
     const l = Deno.readLinkSync(`/proc/${pid}/fd/${fd}`);
     return l.startsWith("pipe:") ? l : null;
@@ -58,7 +62,7 @@ function pipeId(pid: number, fd: number): string | null {
 }
 
 /** Opens both ends of the pipe that `rPid`'s fd `r` and `wPid`'s fd `w` are; null unless one pipe. */
-function reopen(rPid: number, r: number, wPid: number, w: number): Pipe | null {
+export function reopen(rPid: number, r: number, wPid: number, w: number): Pipe | null {
   const id = pipeId(rPid, r);
   if (id === null || pipeId(wPid, w) !== id) return null;
   let wfd = -1;
@@ -74,13 +78,17 @@ function reopen(rPid: number, r: number, wPid: number, w: number): Pipe | null {
 }
 
 /**
- * The log pipe of `service` left by a scanner that died, opened again: from
- * the keeper its record names, else from the logger and service processes
- * still running on it (`logPid`'s stdin, `servicePid`'s stdout). Null when
- * there is none to be had.
+ * The log pipe of a service left by a scanner that died, opened again: from
+ * the keeper its record (the text of `supervise/logpipe`) names, else from
+ * the logger and service processes still running on it (`logPid`'s stdin,
+ * `servicePid`'s stdout). Null when there is none to be had.
  */
-export function reclaimPipe(service: string, logPid: number, servicePid: number): Pipe | null {
-  const rec = readRecord(service);
+export function reclaimPipe(
+  record: string | null,
+  logPid: number,
+  servicePid: number,
+): Pipe | null {
+  const rec = parseRecord(record);
   if (rec !== null && same(rec.keeper, rec.started)) {
     const p = reopen(rec.keeper, rec.r, rec.keeper, rec.w);
     if (p !== null) return p;
@@ -89,11 +97,13 @@ export function reclaimPipe(service: string, logPid: number, servicePid: number)
   return null;
 }
 
-/** The keepers named by records in `services` that are still running (left by a dead scanner). */
-export function oldKeepers(services: readonly string[]): { pid: number; started: number }[] {
+/** The keepers named by `records` that are still running (left by a dead scanner). */
+export function oldKeepers(
+  records: readonly (string | null)[],
+): { pid: number; started: number }[] {
   const seen = new Map<number, number>();
-  for (const s of services) {
-    const rec = readRecord(s);
+  for (const text of records) {
+    const rec = parseRecord(text);
     if (rec !== null && !seen.has(rec.keeper) && same(rec.keeper, rec.started)) {
       seen.set(rec.keeper, rec.started);
     }
@@ -106,9 +116,12 @@ export class PipeKeeper {
   #pid = 0;
   #held = new Map<Pipe, { r: number; w: number }>();
   readonly #log: (line: string) => void;
+  readonly #record: RecordWriter;
 
-  constructor(log: (line: string) => void) {
+  /** A keeper whose warnings go to `log` and whose records `record` writes. */
+  constructor(log: (line: string) => void, record: RecordWriter) {
     this.#log = log;
+    this.#record = record;
   }
 
   /** Pid of the keeper now, 0 when there is none. */
@@ -154,9 +167,8 @@ export class PipeKeeper {
     const started = startTime(pid) ?? 0;
     for (const [dir, p] of pipes) {
       const h = held.get(p)!;
-      try {
-        Deno.writeTextFileSync(`${dir}/${RECORD}`, `${pid} ${started} ${h.r} ${h.w}\n`);
-      } catch { /* no supervise/ yet: the pipe is held all the same */ }
+      // (no supervise/ yet: the pipe is held all the same)
+      this.#record(dir, `${pid} ${started} ${h.r} ${h.w}\n`);
     }
     this.#pid = pid;
     this.#held = held;
@@ -176,11 +188,7 @@ export class PipeKeeper {
     unwatchChild(pid);
     watchChild(pid, () => {});
     this.#end(pid);
-    for (const s of services) {
-      try {
-        Deno.removeSync(`${s}/${RECORD}`);
-      } catch { /* none */ }
-    }
+    for (const s of services) this.#record(s, null);
   }
 }
 

@@ -7,9 +7,12 @@
  *
  * @module
  */
-import { isErrno, reason } from "../common/errors.ts";
+import { isErrno, reason, SysError } from "../common/errors.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
-import { close, pipe } from "../sys/fd.ts";
+import { close, O, pipe } from "../sys/fd.ts";
+import { AT_FDCWD, readDirNames, tryOpenAt, tryStatAt, unlinkAt } from "../sys/dir_fd.ts";
+import { ownDirectory, replaceHeld } from "../sys/held_file.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
 import { getrlimit, RLIMIT } from "../sys/rlimit.ts";
 import { kill, SIG } from "../sys/signal.ts";
@@ -20,13 +23,21 @@ import {
   SuperviseError,
   Supervisor,
 } from "../supervise/supervisor.ts";
+import { type DirAt, ServiceDir } from "../supervise/service_dir.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { PipeFeeder } from "../logger/feeder.ts";
 import { PipeReader } from "../logger/pipe_reader.ts";
 import { preparePeek } from "../sys/pipe_peek.ts";
 import { logRunner } from "../logger/runner.ts";
 import { descendants } from "../proctree/descendants.ts";
-import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper, reclaimPipe } from "./pipe_keeper.ts";
+import {
+  endOldKeepers,
+  oldKeepers,
+  type Pipe,
+  PipeKeeper,
+  reclaimPipe,
+  RECORD,
+} from "./pipe_keeper.ts";
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
@@ -38,17 +49,20 @@ import { settleAfterWork, Settler } from "../sys/settle.ts";
  */
 export const SCAN_INTERVAL_MS = 5000;
 
-/** Descriptors the scanner holds for a service: supervise/lock, control, ok. */
-export const FDS_PER_SERVICE = 3;
 /**
- * For a service with a log: both supervisors (3 each), the log pipe (2), and
- * the logger's: an in-process logger's lock and `current` (2), or, while a
- * process logger is fed what was read ahead, the feeder's pipe (2). While
- * lines come, an in-process logger also holds its journal (one more); a
- * `setuidgid` logger whose account cannot reach `S/log` by its path holds
+ * Descriptors the scanner holds for a service: the service directory and
+ * its supervise/ (everything in them is reached through these, never by
+ * path), supervise/lock, control, ok.
+ */
+export const FDS_PER_SERVICE = 5;
+/**
+ * For a service with a log: both supervisors (5 each), the log pipe (2), and
+ * the logger's: an in-process logger's lock, `current` and journal (3), or,
+ * while a process logger is fed what was read ahead, the feeder's pipe (2).
+ * A `setuidgid` logger whose account cannot reach `S/log` by its path holds
  * the directory (one more).
  */
-export const FDS_PER_LOGGED_SERVICE = 10;
+export const FDS_PER_LOGGED_SERVICE = 15;
 
 /** Options for a {@link Scanner}. */
 export interface ScannerOptions {
@@ -131,6 +145,10 @@ export class Scanner {
   readonly #keeper: PipeKeeper;
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
+  /** The scan directory, held (as svscan's chdir holds it), or -1 until it can be opened. */
+  #scanFd = -1;
+  /** True when no other account can write the scan directory (a symlink in it is followed). */
+  #scanTrusted = true;
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
@@ -143,7 +161,7 @@ export class Scanner {
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
-    this.#keeper = new PipeKeeper(this.#log);
+    this.#keeper = new PipeKeeper(this.#log, (name, text) => this.#record(name, text));
   }
 
   /** The services known now (a snapshot: read-only views, taken at each call). */
@@ -214,14 +232,14 @@ export class Scanner {
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
-      names = withSpare(() => [...Deno.readDirSync(this.dir)].map((d) => d.name).sort());
+      names = withSpare(() => this.#readNames()).sort();
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
       this.#schedule(true);
       return;
     }
     this.#oldKeepers ??= oldKeepers(
-      names.filter((n) => !n.startsWith(".")).map((n) => this.#path(n)),
+      names.filter((n) => !n.startsWith(".")).map((n) => this.#readRecord(n)),
     );
     for (const name of names) {
       if (name.startsWith(".")) continue;
@@ -251,10 +269,75 @@ export class Scanner {
     if (this.#added > 0) this.#settler.busy();
   }
 
+  /**
+   * The names in the scan directory (raw bytes kept: a name that is not
+   * UTF-8 is a service too), read through the directory held since the
+   * first scan, as svscan reads the directory it chdir'd into.
+   */
+  #readNames(): string[] {
+    if (this.#scanFd < 0) {
+      const fd = tryOpenAt(AT_FDCWD, this.dir, O.RDONLY | O.DIRECTORY);
+      if (fd < 0) throw new SysError("open", -fd, this.dir);
+      const st = tryStatAt(fd, "");
+      this.#scanTrusted = typeof st !== "number" && ownDirectory(st);
+      this.#scanFd = fd;
+    }
+    const fd = tryOpenAt(this.#scanFd, ".", O.RDONLY | O.DIRECTORY);
+    if (fd < 0) throw new SysError("open", -fd, this.dir);
+    try {
+      return readDirNames(fd, this.dir);
+    } finally {
+      close(fd);
+    }
+  }
+
+  /** Where service `name` is opened from: the held scan directory. */
+  #at(name: string): DirAt {
+    return { fd: this.#scanFd, trusted: this.#scanTrusted, name };
+  }
+
+  /** The text of `name`'s log pipe record (pipe_keeper.ts), or null. */
+  #readRecord(name: string): string | null {
+    let dir: ServiceDir | null = null;
+    try {
+      dir = ServiceDir.open(this.#path(name), this.#at(name));
+      if (!dir.openSupervise(false)) return null;
+      const b = dir.readSupervise(RECORD, 256);
+      return b === null ? null : new TextDecoder().decode(b);
+    } catch {
+      return null;
+    } finally {
+      dir?.close();
+    }
+  }
+
+  /** Writes (or, with null, removes) `name`'s log pipe record, through the held directories. */
+  #record(name: string, text: string | null): void {
+    let dir: ServiceDir;
+    try {
+      dir = ServiceDir.open(this.#path(name), this.#at(name));
+    } catch {
+      return; // gone: nothing to record
+    }
+    try {
+      if (!dir.openSupervise(false)) return dir.close();
+    } catch {
+      return dir.close();
+    }
+    if (text === null) {
+      unlinkAt(dir.sup, RECORD);
+      return dir.close();
+    }
+    const label = `${this.#path(name)}/supervise/${RECORD}`;
+    replaceHeld(dir.sup, RECORD, new TextEncoder().encode(text), 0o644, label)
+      .catch(() => {/* the pipe is held all the same */})
+      .finally(() => dir.close());
+  }
+
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
-    for (const e of this.#services.values()) if (e.pipe) pipes.set(this.#path(e.name), e.pipe);
+    for (const e of this.#services.values()) if (e.pipe) pipes.set(e.name, e.pipe);
     this.#keeper.keep(pipes);
     if (this.#oldKeepers?.length) {
       endOldKeepers(this.#oldKeepers);
@@ -263,26 +346,50 @@ export class Scanner {
   }
 
   /**
-   * The log pipe a scanner that died left for `fn`, opened again (from its
-   * keeper, or from the logger and service still running on it), so the
-   * service and logger it left keep their pipe; null when there is none.
+   * The log pipe a scanner that died left for the held service `dir`, opened
+   * again (from its keeper, or from the logger and service still running on
+   * it), so the service and logger it left keep their pipe; null when there
+   * is none.
    */
-  #reclaim(fn: string): Pipe | null {
-    const running = (dir: string) => leftRunning(dir)?.pid ?? 0;
-    return reclaimPipe(fn, running(`${fn}/log`), running(fn));
+  #reclaim(dir: ServiceDir): Pipe | null {
+    let log: ServiceDir | null = null;
+    try {
+      log = ServiceDir.open(`${dir.label}/log`, { fd: dir.fd, trusted: dir.trusted, name: "log" });
+    } catch { /* none: only the keeper can give it back */ }
+    try {
+      const record = this.#readRecordIn(dir);
+      const logPid = log === null ? 0 : leftRunning(log)?.pid ?? 0;
+      return reclaimPipe(record, logPid, leftRunning(dir)?.pid ?? 0);
+    } finally {
+      log?.close();
+    }
+  }
+
+  #readRecordIn(dir: ServiceDir): string | null {
+    try {
+      if (!dir.openSupervise(false)) return null;
+      const b = dir.readSupervise(RECORD, 256);
+      return b === null ? null : new TextDecoder().decode(b);
+    } catch {
+      return null;
+    }
   }
 
   #startService(name: string): void {
     const fn = this.#path(name);
-    let st: Deno.FileInfo;
-    try {
-      st = Deno.statSync(fn);
-    } catch (e) {
-      this.#log(`svscan: warning: unable to stat ${fn}: ${reason(e)}`);
+    const st = tryStatAt(this.#scanFd, name, this.#scanTrusted);
+    if (typeof st === "number") {
+      this.#log(`svscan: warning: unable to stat ${fn}: ${reason(new SysError("stat", -st))}`);
       this.#retry = true;
       return;
     }
-    if (!st.isDirectory) return;
+    if (st.kind === "symlink") {
+      this.#log(
+        `svscan: warning: ${fn}: a symbolic link in a directory another account can write: not followed`,
+      );
+      return;
+    }
+    if (st.kind !== "dir") return;
     const key = `${st.dev}:${st.ino}`;
     let e = this.#services.get(key);
     if (e === undefined) {
@@ -301,11 +408,30 @@ export class Scanner {
     }
     e.name = name;
     e.active = true;
+    if (e.main !== null && e.log !== null) return; // all there: nothing to open
+    let dir: ServiceDir;
+    try {
+      dir = ServiceDir.open(fn, this.#at(name));
+    } catch (err) {
+      if (outOfFds(err)) this.#short++;
+      else this.#log(`svscan: warning: unable to open ${fn}: ${reason(err)}`);
+      this.#retry = true;
+      return;
+    }
+    try {
+      this.#startHeld(e, fn, dir);
+    } finally {
+      dir.close();
+    }
+  }
+
+  /** The supervisors `e` lacks, started in the held service directory `dir`. */
+  #startHeld(e: Entry, fn: string, dir: ServiceDir): void {
     const entry = e;
     // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
-    if (e.pipe === null && hasLog(fn)) {
+    if (e.pipe === null && hasLog(dir)) {
       try {
-        e.pipe = this.#reclaim(fn) ?? pipe();
+        e.pipe = this.#reclaim(dir) ?? pipe();
       } catch (err) {
         if (outOfFds(err)) this.#short++;
         else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
@@ -315,7 +441,8 @@ export class Scanner {
     if (e.main === null) {
       // the pipe's write end once there is a log (a running service gets it at its next start)
       const stdio = (): Stdio => entry.pipe ? [0, entry.pipe[1], 2] : [0, 1, 2];
-      e.main = this.#supervise(fn, stdio, (sv) => entry.main = sv);
+      const at = { fd: dir.fd, trusted: true, name: "." };
+      e.main = this.#supervise(fn, at, stdio, (sv) => entry.main = sv);
     }
     if (e.pipe && e.log === null) {
       const runner = logRunner({
@@ -326,7 +453,8 @@ export class Scanner {
         log: this.#log,
       });
       const stdio = (): Stdio => [entry.feeder?.input ?? entry.pipe![0], 1, 2];
-      e.log = this.#supervise(`${fn}/log`, stdio, (sv) => entry.log = sv, runner);
+      const at = { fd: dir.fd, trusted: dir.trusted, name: "log" };
+      e.log = this.#supervise(`${fn}/log`, at, stdio, (sv) => entry.log = sv, runner);
     }
   }
 
@@ -385,12 +513,13 @@ export class Scanner {
    */
   #supervise(
     dir: string,
+    at: DirAt | undefined,
     fds: () => Stdio,
     set: (sv: Supervisor | null) => void,
     runner?: ServiceRunner,
     adopt?: Handover,
   ): Supervisor | null {
-    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner, adopt });
+    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner, adopt, at });
     try {
       sv.start();
     } catch (e) {
@@ -401,7 +530,11 @@ export class Scanner {
     }
     sv.done.then(() => {
       const h = sv.handover;
-      const heir = h !== null && !this.#stopping ? this.#supervise(dir, fds, set, runner, h) : null;
+      // the heir takes the directory the failed one held (h.dir): no path is opened again
+      const heir = h !== null && !this.#stopping
+        ? this.#supervise(dir, undefined, fds, set, runner, h)
+        : null;
+      if (h !== null && heir === null) h.dir?.close();
       set(heir);
       // ended (svc -x) or gone: the next rescan starts it again or forgets it, as svscan 0.76
       if (heir === null) this.#schedule(true);
@@ -464,7 +597,7 @@ export class Scanner {
     // loggers last: no writer left but the scanner's own end; close it and let them drain
     for (const sv of logs) sv.control("x");
     // no writer left but the keeper's end and this one: close both, so loggers see the end
-    this.#keeper.stop(entries.map((e) => this.#path(e.name)));
+    this.#keeper.stop(entries.map((e) => e.name));
     for (const e of entries) {
       if (e.pipe) close(e.pipe[1]);
     }
@@ -482,6 +615,8 @@ export class Scanner {
       if (e.pipe) close(e.pipe[0]);
       e.pipe = null;
     }
+    if (this.#scanFd >= 0) close(this.#scanFd);
+    this.#scanFd = -1;
   }
 }
 
@@ -514,26 +649,19 @@ function signal(pid: number, sig: number): void {
   } catch { /* gone, or not ours */ }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** True when `fn/log` exists (any type, as svscan 0.76 checks with stat). */
-function hasLog(fn: string): boolean {
-  try {
-    return Deno.statSync(`${fn}/log`).isDirectory;
-  } catch {
-    return false;
-  }
+/** True when the held service directory has a `log` directory (a link to one where it may be followed). */
+function hasLog(dir: ServiceDir): boolean {
+  const st = tryStatAt(dir.fd, "log", dir.trusted);
+  return typeof st !== "number" && st.kind === "dir";
 }
 
 async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
   const left = deadline - Date.now();
   if (left <= 0) return;
-  let t: ReturnType<typeof setTimeout> | undefined;
+  let t: LongTimeout | undefined;
   await Promise.race([
     Promise.all(ps),
-    new Promise<void>((r) => t = setTimeout(r, left)),
+    new Promise<void>((r) => t = setLongTimeout(r, left)), // the grace may be any length
   ]);
-  clearTimeout(t);
+  clearLongTimeout(t);
 }

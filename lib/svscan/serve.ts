@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { errLine } from "../common/output.ts";
 import { graceFromEnv } from "../proctree/grace.ts";
 import { endLeftovers } from "../proctree/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
@@ -46,7 +47,7 @@ export async function serve(dir: string, opts: ServeOptions): Promise<number> {
   const stop = () => {
     if (ending) return;
     ending = true;
-    const grace = graceFromEnv();
+    const grace = graceFromEnv((l) => errLine(`svscan: warning: ${l}`));
     const deadline = Date.now() + grace;
     (async () => {
       await scanner.shutdown(grace, { strays: opts.reaping, keep: opts.keep });

@@ -6,6 +6,7 @@
  * @module
  */
 import { SysError } from "../common/errors.ts";
+import { encodeRaw } from "../common/raw_text.ts";
 
 /**
  * The `symbols` of libc, each bound (a dlopen of libc with that symbol alone)
@@ -59,11 +60,12 @@ export function check(call: string, r: number, path?: string): number {
   return r;
 }
 
-const enc = new TextEncoder();
-
-/** A NUL-terminated C string. Keep the returned buffer referenced until the call returns. */
+/**
+ * A NUL-terminated C string (text that carries raw bytes gives those bytes:
+ * lib/common/raw_text.ts). Keep the returned buffer referenced until the call returns.
+ */
 export function cstr(s: string | Uint8Array): Uint8Array<ArrayBuffer> {
-  const b = typeof s === "string" ? enc.encode(s) : s;
+  const b = typeof s === "string" ? encodeRaw(s) : s;
   const out = new Uint8Array(b.length + 1);
   out.set(b);
   return out;

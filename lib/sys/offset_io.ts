@@ -1,6 +1,7 @@
 /**
- * Writes at a file offset, off the JS thread (FFI `nonblocking`): pwrite(2),
- * ftruncate(2), and splice(2) of bytes out of a pipe into a file. A slow or
+ * Reads and writes at a file offset, off the JS thread (FFI `nonblocking`):
+ * pread(2), pwrite(2), ftruncate(2), and splice(2) of bytes out of a pipe
+ * into a file. A slow or
  * stalled disk holds up a worker thread, never the event loop.
  *
  * splice moves the bytes: those it reports written are the ones that left
@@ -16,6 +17,14 @@
 import { lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+  pread_wait: {
+    name: "pread",
+    parameters: ["i32", "buffer", "usize", "i64"],
+    result: "isize",
+    nonblocking: true,
+  },
   pwrite_wait: {
     name: "pwrite",
     parameters: ["i32", "buffer", "usize", "i64"],
@@ -37,6 +46,15 @@ const lib = lazyLibc({
 });
 
 const SPLICE_F_NONBLOCK = 2;
+
+/** pread(2) into `buf` from `offset` on a worker thread; bytes read (0 at the end) or -1. */
+export async function preadAsync(
+  fd: number,
+  buf: Uint8Array<ArrayBuffer>,
+  offset: number,
+): Promise<number> {
+  return Number(await lib().pread_wait(fd, buf, BigInt(buf.length), BigInt(offset)));
+}
 
 /** pwrite(2) of all of `buf` at `offset` on a worker thread; bytes written or -1. */
 export async function pwriteAsync(
@@ -74,4 +92,17 @@ export async function spliceToFileAsync(
     SPLICE_F_NONBLOCK,
   );
   return Number(r);
+}
+
+/**
+ * ftruncate(2) on this thread (a small file on a local disk, where waiting
+ * is not expected); 0 or -1.
+ */
+export function ftruncate(fd: number, length: number): number {
+  return lib().ftruncate(fd, BigInt(length));
+}
+
+/** pread(2) on this thread, once: bytes read, or -1. */
+export function pread(fd: number, buf: Uint8Array<ArrayBuffer>, offset: number): number {
+  return Number(lib().pread(fd, buf, BigInt(buf.length), BigInt(offset)));
 }

@@ -3,12 +3,15 @@
  * poller (poller.ts): no thread and no socket object per fd, which is what
  * lets one process hold hundreds of them. The fd becomes O_NONBLOCK (shared
  * with any dup of it) and is closed at EOF or close(), unless `keepFd`.
+ * Datagram sockets are read the same way, a datagram at a time with its
+ * sender's credentials ({@link readDatagrams}).
  *
  * @module
  */
 import { ERRNO } from "../common/errno.ts";
 import { readSome, setNonblock } from "./fd.ts";
 import { watchReadable } from "./poller.ts";
+import { type Credentials, DatagramReceiver } from "./unix_dgram.ts";
 
 /** One read buffer for every reader: reads are synchronous on the JS thread, chunks are copies. */
 const buf = new Uint8Array(1 << 16);
@@ -50,6 +53,49 @@ export function readFd(
       if (ended) return;
       paused = false;
       w.resume();
+    },
+  };
+}
+
+/** Limits of {@link readDatagrams}. */
+export interface DatagramLimits {
+  /** Largest datagram delivered, in bytes; a longer one is dropped whole. */
+  maxBytes: number;
+  /** Datagrams received per wake-up of the poller; the rest wait for the next one. */
+  perWake: number;
+}
+
+/**
+ * A reader of the datagram socket `fd` (SO_PASSCRED on: see
+ * lib/sys/unix_dgram.ts) on the poller: `onDatagram` gets each datagram of up
+ * to `maxBytes` with its sender (null when the kernel gave none); a longer one
+ * is dropped. At most `perWake` datagrams are received per wake-up, so a
+ * sender that floods the socket costs bounded work per turn. `fd` is closed
+ * by close(), or on an error other than EAGAIN/EINTR.
+ */
+export function readDatagrams(
+  fd: number,
+  onDatagram: (data: Uint8Array, from: Credentials | null) => void,
+  limits: DatagramLimits,
+): { close(): void } {
+  const rx = new DatagramReceiver(limits.maxBytes);
+  let ended = false;
+  const w = watchReadable(fd, () => {
+    for (let i = 0; i < limits.perWake && !ended; i++) {
+      const n = rx.receive(fd);
+      if (n === -ERRNO.EAGAIN || n === -ERRNO.EINTR) return;
+      if (n < 0) {
+        ended = true;
+        w.close();
+        return;
+      }
+      if (!rx.truncated) onDatagram(rx.data(), rx.credentials());
+    }
+  });
+  return {
+    close: () => {
+      ended = true;
+      w.close();
     },
   };
 }

@@ -36,6 +36,7 @@ const lib = lazyLibc({
   posix_spawn_file_actions_adddup2: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   posix_spawn_file_actions_addclose: { parameters: ["buffer", "i32"], result: "i32" },
   posix_spawn_file_actions_addchdir_np: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawn_file_actions_addfchdir_np: { parameters: ["buffer", "i32"], result: "i32" },
   posix_spawn_file_actions_addclosefrom_np: { parameters: ["buffer", "i32"], result: "i32" },
   posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
   posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
@@ -68,6 +69,11 @@ export interface SpawnOptions {
   env?: readonly (string | Uint8Array)[];
   /** Working directory of the child. */
   cwd?: string;
+  /**
+   * Working directory of the child, as a held directory descriptor (fchdir:
+   * the directory itself, wherever it was renamed to); taken before `cwd`.
+   */
+  cwdFd?: number;
   /**
    * The child's fds: child fd `i` gets parent fd `fds[i]`; `null` leaves child fd
    * `i` closed. Default `[0, 1, 2]`. Every other fd is closed in the child.
@@ -159,6 +165,8 @@ function spawnAt(
   l.posix_spawn_file_actions_init(fa);
   l.posix_spawnattr_init(attr);
   try {
+    // first, before the descriptor could be closed or overwritten by the fd actions
+    if (opts.cwdFd !== undefined) l.posix_spawn_file_actions_addfchdir_np(fa, opts.cwdFd);
     const fds = opts.fds ?? [0, 1, 2];
     // Stage sources that a later dup2 would clobber onto low fds not in play
     // (low: the child's open-files limit may be below this process's fds).

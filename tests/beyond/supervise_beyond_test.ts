@@ -117,7 +117,8 @@ Deno.test("readiness by NOTIFY_SOCKET: READY=1 (after WATCHDOG=1, STATUS=) marks
   await withSandbox(async (sb) => {
     const daemon = `use Socket;
 socket(my $s, PF_UNIX, SOCK_DGRAM, 0) or die "socket: $!";
-my $to = pack_sockaddr_un($ENV{NOTIFY_SOCKET});
+(my $at = $ENV{NOTIFY_SOCKET}) =~ s/^\\@/\\0/;
+my $to = pack_sockaddr_un($at);
 select(undef, undef, undef, 0.3);
 send($s, "WATCHDOG=1", 0, $to);
 send($s, "STATUS=warming up\\nMAINPID=$$", 0, $to);

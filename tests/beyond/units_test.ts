@@ -1,7 +1,7 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { parseFd, parseMs, parseSignalFile } from "../../lib/supervise/service_files.ts";
 import { finishArgs } from "../../lib/supervise/finish.ts";
-import { parseNotify } from "../../lib/supervise/readiness.ts";
+import { notifyName, parseNotify, parseNotifyBytes } from "../../lib/supervise/readiness.ts";
 import { applyEvent, parseSvwait, reached } from "../../lib/control/svwait.ts";
 import { decodeExtra, encodeExtra, initialExtra } from "../../lib/supervise/extra_status.ts";
 import { jsonStatus } from "../../lib/control/svstat_json.ts";
@@ -29,6 +29,18 @@ Deno.test("notify datagrams", () => {
   assertEquals(parseNotify("READY=1\nSTATUS=serving"), { ready: true, status: "serving" });
   assertEquals(parseNotify("WATCHDOG=1"), { ready: false, status: null });
   assertEquals(parseNotify("MAINPID=12\nREADY=1\n"), { ready: true, status: null });
+  const b = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+  assertEquals(parseNotifyBytes(b("STATUS=caf\xc3\xa9\nREADY=1")), { ready: true, status: "café" });
+  assertEquals(parseNotifyBytes(b("STATUS=\xff\xfe\nREADY=1")), null);
+  assertEquals(parseNotifyBytes(b("READY=1\0")), null);
+  assertEquals(parseNotifyBytes(new Uint8Array()), { ready: false, status: null });
+});
+
+Deno.test("notify socket names: abstract, unique, within sun_path", () => {
+  const a = notifyName("2049:1234567"), b = notifyName("2049:1234567");
+  assertEquals(/^dt\/notify\/\d+\/2049:1234567\/\d+\.[0-9a-f]{16}$/.test(a), true);
+  assertEquals(a === b, false);
+  assertEquals(notifyName(`${"9".repeat(20)}:${"9".repeat(20)}`).length <= 107, true);
 });
 
 Deno.test("svwait: arguments as s6-svwait", () => {
@@ -46,7 +58,10 @@ Deno.test("svwait: arguments as s6-svwait", () => {
   });
   assertEquals(parseSvwait(["-x"]), "unknown option: -x");
   assertEquals(parseSvwait(["-t"]), "option -t needs a value");
-  assertEquals(parseSvwait(["-t", "soon"]), "bad timeout: soon");
+  assertEquals(
+    parseSvwait(["-t", "soon"]),
+    "bad timeout: soon (want milliseconds, 0 to 9999999999)",
+  );
 });
 
 Deno.test("svwait: states and events", () => {

@@ -36,6 +36,8 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   unshare: "util-linux",
   useradd: "passwd",
   busybox: "busybox",
+  mandoc: "mandoc",
+  man: "man-db",
 };
 
 /** The one-line failure of a test whose program is not installed. */

@@ -6,7 +6,7 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { withSandbox } from "../helpers/mod.ts";
-import { close, O, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
+import { close, O, open, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
 import { PipeReader } from "../../lib/logger/pipe_reader.ts";
 import { encodeHeader, HEADER_SIZE } from "../../lib/logger/journal_header.ts";
 import { recoverFromJournal } from "../../lib/logger/recover.ts";
@@ -31,6 +31,10 @@ interface Layout {
   chunk?: string;
   /** The logger's script, when it has patterns. */
   script?: string[];
+  /** Size of the named file the header gives (default: BEFORE's length). */
+  size?: number;
+  /** Lines of the chunk the header says went to files rotated before (default 0). */
+  lines?: number;
 }
 
 /** Lays it out, recovers, and returns what is left in the pipe and in each file. */
@@ -43,15 +47,22 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
   const start = l.start ?? HEADER_SIZE;
   const journal = `${dir}/journal`;
   const chunk = l.chunk ?? CHUNK;
-  const header = encodeHeader({ n: chunk.length, start, ino, size: BEFORE.length });
+  const header = encodeHeader({
+    n: chunk.length,
+    start,
+    ino,
+    size: l.size ?? BEFORE.length,
+    lines: l.lines ?? 0,
+  });
   const body = new Uint8Array(l.start === undefined ? l.moved ?? 0 : 0);
   Deno.writeFileSync(journal, new Uint8Array([...header, ...body]));
   const [r, w] = pipe(O.CLOEXEC | O.NONBLOCK);
   const reader = new PipeReader(r);
+  const jfd = open(journal, O.RDWR | O.CLOEXEC);
   try {
     writeAll(w, enc.encode(l.inPipe ?? chunk.slice(l.moved ?? 0) + "line 5\n"));
     recoverFromJournal({
-      journal,
+      journal: jfd,
       dir: main,
       asLogger: (step) => step(),
       head: (n) => reader.head(n),
@@ -70,6 +81,7 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
     assertEquals(Deno.statSync(journal).size, 0);
     return { pipe: n > 0 ? dec.decode(buf.subarray(0, n)) : "", files };
   } finally {
+    close(jfd);
     reader.close();
     close(r);
     close(w);
@@ -108,6 +120,41 @@ Deno.test("log journal: what a kill at each instant leaves is logged exactly onc
         files: [["@400000006b000001000000a4.s", BEFORE + "line 2\n"], ["current", "line 3\n"]],
       });
       assertEquals(got.pipe, "line 4\nline 5\n");
+    });
+    await t.step("rotated through a processor while written: the lines before count", () => {
+      // `current` was renamed to `previous`, processed into a new file and removed; the
+      // journal moved on to the new `current` (size 0) before, noting 2 lines written
+      const got = recover(dir(), {
+        files: [["@400000006b000001000000a4.s", BEFORE + "line 2\nline 3\n"], ["current", ""]],
+        named: "current",
+        size: 0,
+        lines: 2,
+      });
+      assertEquals(got.pipe, "line 4\nline 5\n");
+    });
+    await t.step("killed in the processor's run: the journal names the new current", () => {
+      const got = recover(dir(), {
+        files: [["previous", BEFORE + "line 2\n"], ["processed", BEFORE], [
+          "current",
+          "line 3\n",
+        ]],
+        named: "current",
+        size: 0,
+        lines: 1,
+      });
+      assertEquals(got.pipe, "line 4\nline 5\n");
+    });
+    await t.step("a long line cut by a rotation, killed before its end: logged again whole", () => {
+      // the exception to exactly once: its start stays at the end of the rotated file
+      const long = `line 2 ${"x".repeat(3000)}\n`;
+      const got = recover(dir(), {
+        files: [["@400000006b000001000000a4.s", BEFORE + long.slice(0, 2000)], ["current", ""]],
+        named: "current",
+        size: 0,
+        lines: 0,
+        chunk: long + "line 3\n",
+      });
+      assertEquals(got.pipe, long + "line 3\nline 5\n");
     });
     await t.step("a journal cut back past its start names nothing in the pipe", () => {
       const got = recover(dir(), { files: [["current", BEFORE + CHUNK]], start: 70000 });

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { LAUNCHER, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
+import { copyInto, oneFile } from "./_onefile.ts";
 
 const NAMES = [
   "svscan",
@@ -22,7 +23,7 @@ const NAMES = [
   "setlock",
 ];
 
-Deno.test("install-links: 17 working names, refuses strangers, --force, --remove", async () => {
+Deno.test("install-links: dt and 17 working names, refuses strangers, --force, --remove", async () => {
   await withSandbox(async (sb) => {
     const bin = sb.path("bin");
     Deno.mkdirSync(bin);
@@ -37,8 +38,8 @@ Deno.test("install-links: 17 working names, refuses strangers, --force, --remove
     const r2 = await run(LAUNCHER, ["install-links", "--force", bin]);
     assertEquals(r2.code, 0);
     assertStringIncludes(r2.stdout, `${bin}/svc: replaced`);
-    assertEquals([...Deno.readDirSync(bin)].map((e) => e.name).sort(), [...NAMES].sort());
-    for (const n of NAMES) {
+    assertEquals([...Deno.readDirSync(bin)].map((e) => e.name).sort(), ["dt", ...NAMES].sort());
+    for (const n of ["dt", ...NAMES]) {
       assertEquals(Deno.realPathSync(`${bin}/${n}`), Deno.realPathSync(LAUNCHER));
     }
     // the names work, through PATH, as the programs they are named after
@@ -60,6 +61,39 @@ Deno.test("install-links: 17 working names, refuses strangers, --force, --remove
     const r4 = await run(LAUNCHER, ["install-links", "--remove", bin]);
     assertEquals(r4.code, 111);
     assertEquals([...Deno.readDirSync(bin)].map((e) => e.name), ["envdir"]);
+  });
+});
+
+Deno.test("install-links: links dt itself, so a run script's `dt svwait` runs under svscanboot's PATH", async () => {
+  await withSandbox(async (sb) => {
+    const bin = sb.path("bin");
+    Deno.mkdirSync(bin);
+    const r = await run(LAUNCHER, ["install-links", bin]);
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stdout, `${bin}/dt: linked`);
+    const dir = sb.service("db", "exec sleep 1000");
+    const sv = sb.start(`${bin}/supervise`, [dir]);
+    await waitFor("up", () => readStatus(dir)?.pid);
+    // svscanboot's PATH, with the links' directory where /usr/local/bin is on it
+    const env = { PATH: `/command:${bin}:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin` };
+    const w = await run("/bin/sh", ["-c", `dt svwait -u -t 5000 ${dir} && echo ready`], {
+      env,
+      clearEnv: true,
+    });
+    assertEquals([w.code, w.stdout, w.stderr], [0, "ready\n", ""]);
+    await run(`${bin}/svc`, ["-dx", dir]);
+    assertEquals((await sv.status).code, 0);
+    // dt itself in DIR (the one file installed as DIR/dt): kept, and never removed
+    const own = sb.path("own");
+    const exe = copyInto(await oneFile(), own, "dt");
+    const k = await run(exe, ["install-links", own]);
+    assertEquals(k.code, 0, k.stderr);
+    assertStringIncludes(k.stdout, `${own}/dt: kept`);
+    const rm = await run(exe, ["install-links", "--remove", own]);
+    assertEquals(rm.code, 0, rm.stderr);
+    assertEquals([...Deno.readDirSync(own)].map((e) => e.name).filter((n) => !n.startsWith(".")), [
+      "dt",
+    ]);
   });
 });
 

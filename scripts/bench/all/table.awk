@@ -44,4 +44,14 @@ END {
   line("kill -9 of a service → new pid in status", "restart_ms", "ms", "≤ daemontools", v[dt, "restart_ms"] <= v[d, "restart_ms"])
   line("logger, " LINES " × 100 B lines, throughput", "logger_mbps", "MB/s", "≥ 2.5× s6-log", v[dt, "logger_mbps"] >= 2.5 * v["s6", "logger_mbps"])
   line("logger peak RSS", "logger_rss_kib", "MiB", "≤ 40 MiB", v[dt, "logger_rss_kib"] <= 40960)
+  if (!(("onefile", "size_kib") in v)) exit
+  o = "onefile"; b = "bundle"
+  printf "\n| the one file beside the bundle | bundle (`dist/dt`) | one file (`dist/dt-linux-*`) | goal | |\n|---|---|---|---|---|\n"
+  printf "| size | %.1f MiB (+ Deno, installed: %.1f MiB) | %.1f MiB (unpacked: %.1f MiB more) | | |\n",
+    v[b, "size_kib"] / 1024, v["deno", "size_kib"] / 1024, v[o, "size_kib"] / 1024, v[o, "unpacked_kib"] / 1024
+  printf "| first start: unpack, then `svstat DIR` | — | %.0f ms | < 1.5 s | %s |\n",
+    v[o, "first_ms"], v[o, "first_ms"] < 1500 ? "met" : "**not met**"
+  printf "| later start: `svstat DIR` wall | %.2f ms | %.2f ms (%+.2f ms, the median pair) | within 2 ms | %s |\n",
+    v[b, "svstat_ms"], v[o, "svstat_ms"], v[o, "later_minus_bundle_ms"],
+    v[o, "later_minus_bundle_ms"] <= 2 ? "met" : "**not met**"
 }
