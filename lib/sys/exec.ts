@@ -64,8 +64,8 @@ export function prepareExec(
   const ev = new Uint8Array(e.ptrs.buffer);
   const execve = lib().execve;
   const readErrno = errnoReader();
-  // the signals as the program must find them, now: this also binds sigaction()
-  // (dlopen compiles its call stub, which fails once RLIMIT_AS is lowered)
+  // the signals as the program must find them, now: this also binds the syscall()
+  // it uses (dlopen compiles its call stub, which fails once RLIMIT_AS is lowered)
   resetForExec();
   // a first call of each, before any limit is lowered: an empty path fails with ENOENT
   execve(cstr(""), av, ev);
