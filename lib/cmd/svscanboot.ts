@@ -12,6 +12,8 @@
  *    readproctitle ended (lib/svscan/errors_pipe.ts);
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
+ *    This process then shows as `svscan DIR` (command line and comm), as the
+ *    scanner of daemontools' boot does, so `pidof svscan` and `ps` find it.
  *
  * @module
  */
@@ -25,6 +27,7 @@ import { watchChild } from "../sys/reaper.ts";
 import { serve } from "../svscan/serve.ts";
 import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
 import type { Pipe } from "../svscan/pipe_keeper.ts";
+import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
 export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
@@ -121,5 +124,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
   }
+  // the scanner of daemontools' boot is `svscan DIR` (the directory as given, byte for byte)
+  setTitle(["svscan", dir]);
   return await serve(".", { reaping: Deno.pid === 1, env, keep });
 }

@@ -1,5 +1,5 @@
 /**
- * Signal numbers and names (Linux), kill(2), and the sigset helpers spawn needs.
+ * Signal numbers and names (Linux), and kill(2).
  *
  * @module
  */
@@ -53,7 +53,6 @@ export function signalName(n: number): string {
 
 const lib = lazyLibc({
   kill: { parameters: ["i32", "i32"], result: "i32" },
-  signal: { parameters: ["i32", "pointer"], result: "pointer" },
 });
 
 /** kill(2). Returns false if the process is gone (ESRCH); throws on other errors. */
@@ -68,9 +67,4 @@ export function kill(pid: number, sig: number): boolean {
 export function alive(pid: number): boolean {
   if (lib().kill(pid, 0) === 0) return true;
   return errno() === 1;
-}
-
-/** Resets a signal to its default disposition (SIG_DFL): Deno ignores SIGPIPE, children must not. */
-export function resetDefault(sig: number): void {
-  lib().signal(sig, null);
 }

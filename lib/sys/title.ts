@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { encodeRaw } from "../common/raw_text.ts";
 import { lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
@@ -35,10 +36,13 @@ export interface Title {
   readonly exact: boolean;
 }
 
-/** argv as the bytes of a command line: each entry followed by NUL. */
+/**
+ * argv as the bytes of a command line: each entry followed by NUL (a string's
+ * bytes as lib/common/raw_text.ts keeps them: an argument that is not UTF-8
+ * shows as given).
+ */
 export function cmdlineBytes(argv: readonly (string | Uint8Array)[]): Uint8Array {
-  const enc = new TextEncoder();
-  const parts = argv.map((a) => typeof a === "string" ? enc.encode(a) : a);
+  const parts = argv.map((a) => typeof a === "string" ? encodeRaw(a) : a);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
   let off = 0;
   for (const p of parts) {

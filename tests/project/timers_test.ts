@@ -15,6 +15,8 @@ const BOUNDED: Record<string, string> = {
   "lib/init/runner.ts: ms": "one of the literal list [0, 25, 100, 300, 1000] it loops over",
   "lib/multilog/files.ts: ms": "the engine's pauseMs: 5000, or a test's small value",
   "lib/svscan/scanner.ts: this.#interval": "SCAN_INTERVAL_MS (5 s), or a test's small value",
+  "lib/control/svwait.ts: SETTLE_MS": "a constant, 2 s",
+  "lib/control/await_supervisor.ts: RECHECK_MS": "a constant, 250 ms",
 };
 
 /** The text of the call's arguments from `open` (just after its parenthesis) to the matching one. */
