@@ -38,7 +38,13 @@ export {
 export type { Readiness } from "./lib/supervise/readiness.ts";
 export type { ServiceFiles } from "./lib/supervise/service_files.ts";
 export type { HeldService } from "./lib/sys/held_file.ts";
-export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
+export type {
+  AfterRecord,
+  ExtraStatus,
+  LastExit,
+  RunFiles,
+  RunRecord,
+} from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";

@@ -24,9 +24,9 @@
  */
 import { SIG } from "../sys/signal.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import { initialExtra } from "./extra_status.ts";
+import { type ExtraStatus, initialExtra } from "./extra_status.ts";
 import type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
-import { PLAIN } from "./service_files.ts";
+import { fromRunFiles, PLAIN } from "./service_files.ts";
 
 export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
 
@@ -34,10 +34,18 @@ export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_t
 export const RESTART_PAUSE_MS = 1000;
 
 /**
- * The state a supervisor starts in: `down` file, or a service left running
- * (the one-second pause between starts counts from the start its status names).
+ * The state a supervisor starts in: `down` file, or what a supervisor that
+ * died left (`left`: the service its status file names, still running as
+ * started; `record`: its status.json). A run left running gets back the
+ * files it started with, its kill-tree session, its readiness, its notify
+ * socket and a `timeout-kill` under way; a run whose `./finish` (or
+ * leftovers) was under way is finishing again. The one-second pause between
+ * starts counts from the start the status names.
  */
-export function initialState(o: { downFile: boolean; left?: LeftRunning | null }, t: Clock): State {
+export function initialState(
+  o: { downFile: boolean; left?: LeftRunning | null; record?: ExtraStatus | null },
+  t: Clock,
+): State {
   const s: State = {
     phase: "down",
     pid: 0,
@@ -53,13 +61,50 @@ export function initialState(o: { downFile: boolean; left?: LeftRunning | null }
     killPid: 0,
     files: PLAIN,
     sid: 0,
+    notify: null,
+    after: null,
     ranOnce: false,
     extra: initialExtra(t.wall),
   };
-  const l = o.left;
-  if (!l) return s;
+  const l = o.left, x = o.record ?? null;
+  const run = x?.run ?? null;
+  if (!l) {
+    if (x === null || run === null) return s;
+    // ./finish (or the run's leftovers) was under way: it goes on, then the next start
+    if (x.state === "finishing" && x.after) {
+      return {
+        ...s,
+        phase: "finishing",
+        files: fromRunFiles(run.files),
+        after: x.after,
+        ranOnce: true,
+        extra: { ...x, state: "finishing" },
+      };
+    }
+    // the run ended while no supervisor watched it: what comes after it comes now (how it
+    // ended is not known), then the next start
+    if (x.state === "up" && (run.files.finish || run.sid !== 0)) {
+      const after = {
+        stage: run.sid ? "tree" as const : "finish" as const,
+        sid: run.sid,
+        code: null,
+        signal: null,
+        finishPid: 0,
+        finishStarted: 0,
+      };
+      return {
+        ...s,
+        phase: "finishing",
+        files: fromRunFiles(run.files),
+        after,
+        ranOnce: true,
+        extra: { ...x, state: "finishing", pid: 0, since: t.wall, lastExit: null, after },
+      };
+    }
+    return s;
+  }
   const age = Math.max(0, t.wall - (l.when.sec * 1000 + l.when.nano / 1e6));
-  return {
+  const up: State = {
     ...s,
     phase: "up",
     pid: l.pid,
@@ -68,7 +113,18 @@ export function initialState(o: { downFile: boolean; left?: LeftRunning | null }
     want: l.want !== null,
     wantUp: l.want !== "d",
     lastStart: t.mono - age,
+    ranOnce: true,
     extra: { ...s.extra, state: "up", pid: l.pid },
+  };
+  if (run === null || run.pid !== l.pid || x === null || x.pid !== l.pid) return up;
+  return {
+    ...up,
+    files: fromRunFiles(run.files),
+    sid: run.sid,
+    notify: run.notify,
+    killAt: run.killAt === null ? null : t.mono + (run.killAt - t.wall),
+    killPid: run.killAt === null ? 0 : l.pid,
+    extra: { ...x, state: "up", pid: l.pid },
   };
 }
 
@@ -91,8 +147,8 @@ export class ImpossibleEvent extends Error {
 
 /** Where each event may come; anywhere else it is {@link ImpossibleEvent}. */
 const POSSIBLE: Partial<Record<Event["type"], readonly State["phase"][]>> = {
-  // a supervisor begins down, or up with what a dead one left running
-  begin: ["down", "up"],
+  // a supervisor begins down, up with what a dead one left running, or finishing what it left
+  begin: ["down", "up", "finishing"],
   // only a spawn gives these, and only a service that is down is spawned
   started: ["down"],
   startFailed: ["down"],
@@ -116,8 +172,15 @@ export function step(state: State, e: Event, t: Clock): Step {
   switch (e.type) {
     case "begin":
       announce();
-      if (s.pid) out.push({ type: "watch", pid: s.pid });
-      else if (!s.want || s.wantUp) tryStart(s, out, t);
+      if (s.phase === "finishing") {
+        out.push({ type: "adoptAfterRun", files: s.files, after: s.after! });
+      } else if (s.pid) {
+        out.push({ type: "watch", pid: s.pid });
+        if (s.killAt !== null) out.push({ type: "armKill", at: s.killAt });
+        if (s.extra.ready === false) {
+          out.push({ type: "adoptReadiness", pid: s.pid, files: s.files, notify: s.notify });
+        }
+      } else if (!s.want || s.wantUp) tryStart(s, out, t);
       break;
     case "takeOver":
       announce();
@@ -143,6 +206,7 @@ export function step(state: State, e: Event, t: Clock): Step {
       s.pid = e.pid;
       s.files = e.files;
       s.sid = e.files.killTree ? e.pid : 0;
+      s.notify = e.notify;
       s.when = t.when;
       s.extra = {
         ...s.extra,
@@ -160,7 +224,7 @@ export function step(state: State, e: Event, t: Clock): Step {
     case "startFailed":
       s.when = t.when;
       announce();
-      if (s.exit) finish(s, out);
+      if (s.exit) exitSupervisor(s, out);
       else if (s.want && s.wantUp) tryStart(s, out, t);
       break;
     case "exited":
@@ -168,13 +232,15 @@ export function step(state: State, e: Event, t: Clock): Step {
       exited(s, e.status, out, t);
       break;
     case "finishStarted":
-      if (s.phase !== "finishing") break;
+      if (s.phase !== "finishing" || s.after === null) break;
+      s.after = { ...s.after, stage: "finish", finishPid: e.pid, finishStarted: e.started };
       s.extra = { ...s.extra, pid: e.pid };
       announce();
       break;
     case "finished":
       if (s.phase !== "finishing") break;
       s.phase = "down";
+      s.after = null;
       s.extra = { ...s.extra, state: "down", pid: 0, since: t.wall };
       announce("D");
       resume(s, out, t);
@@ -240,7 +306,7 @@ function command(s: State, ch: string, out: Action[], t: Clock): void {
     case "x":
       s.exit = true;
       announce();
-      if (!pid && s.startAt === null && s.phase !== "finishing") finish(s, out);
+      if (!pid && s.startAt === null && s.phase !== "finishing") exitSupervisor(s, out);
       break;
     default: {
       const sig = CONTROL_SIGNALS[ch];
@@ -267,7 +333,7 @@ function tryStart(s: State, out: Action[], t: Clock): void {
 
 function startNow(s: State, out: Action[], t: Clock): void {
   if (s.pid) return;
-  if (s.exit) return finish(s, out);
+  if (s.exit) return exitSupervisor(s, out);
   s.lastStart = t.mono;
   out.push({ type: "spawn" });
 }
@@ -300,6 +366,14 @@ function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
   out.push({ type: "announce", event: "d" });
   out.push({ type: "serviceExit", status });
   if (after) {
+    s.after = {
+      stage: sid ? "tree" : "finish",
+      sid,
+      code: status.code,
+      signal: status.signal,
+      finishPid: 0,
+      finishStarted: 0,
+    };
     out.push({ type: "afterRun", files, sid, status });
     return;
   }
@@ -311,12 +385,12 @@ function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
 function resume(s: State, out: Action[], t: Clock): void {
   const again = s.startAfterFinish;
   s.startAfterFinish = false;
-  if (s.exit) return finish(s, out);
+  if (s.exit) return exitSupervisor(s, out);
   if ((s.want && s.wantUp) || again) tryStart(s, out, t);
 }
 
 /** The supervisor ends (svc -x with the service down). */
-function finish(s: State, out: Action[]): void {
+function exitSupervisor(s: State, out: Action[]): void {
   cancelStart(s, out);
   out.push({ type: "announce", event: "x" });
   s.phase = "exited";

@@ -6,7 +6,7 @@
  */
 import type { WaitStatus } from "../sys/wait.ts";
 import type { Tai64n } from "../tai64n/codec.ts";
-import type { ExtraStatus } from "./extra_status.ts";
+import type { AfterRecord, ExtraStatus } from "./extra_status.ts";
 import type { ServiceFiles } from "./service_files.ts";
 
 /** The time an event happens at. */
@@ -49,6 +49,10 @@ export interface State {
   files: ServiceFiles;
   /** The session of a kill-tree run, 0 otherwise. */
   sid: number;
+  /** The run's NOTIFY_SOCKET name (abstract), or null. */
+  notify: string | null;
+  /** While finishing: what comes after the run, and where it stands. */
+  after: AfterRecord | null;
   /** True once `./run` started at least once under this supervisor. */
   ranOnce: boolean;
   /** dt's extra state (status.json). */
@@ -74,13 +78,15 @@ export type Event =
     files: ServiceFiles;
     /** Whether it declares readiness (then not ready until it says so). */
     declaresReadiness: boolean;
+    /** Its NOTIFY_SOCKET name, or null. */
+    notify: string | null;
   }
   /** A `spawn` action could not start it (the shell reported why). */
   | { type: "startFailed" }
   /** The service ended. */
   | { type: "exited"; status: WaitStatus }
-  /** `./finish` started (its pid shows in status.json while it runs). */
-  | { type: "finishStarted"; pid: number }
+  /** `./finish` started (its pid shows in status.json while it runs); `started`: seconds, from /proc. */
+  | { type: "finishStarted"; pid: number; started: number }
   /** What came after `./run` (leftovers of its tree, `./finish`) is over. */
   | { type: "finished" }
   /** The run with this pid said it is ready. */
@@ -100,6 +106,13 @@ export type Action =
   | { type: "spawn" }
   /** Watch `pid`, left running by a supervisor that died; its end comes as `exited`. */
   | { type: "watch"; pid: number }
+  /** Read the readiness of the run left running (its files say how), not yet ready. */
+  | { type: "adoptReadiness"; pid: number; files: ServiceFiles; notify: string | null }
+  /**
+   * Take up what comes after a run a supervisor that died left under way
+   * (its leftovers, or its `./finish`); answer with finished.
+   */
+  | { type: "adoptAfterRun"; files: ServiceFiles; after: AfterRecord }
   | { type: "armStart"; at: number }
   | { type: "cancelStart" }
   | { type: "armKill"; at: number }

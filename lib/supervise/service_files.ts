@@ -16,6 +16,7 @@ import { parseMsText, WANT_MS } from "../common/durations.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 import { SIG } from "../sys/signal.ts";
 import type { ServiceDir } from "./service_dir.ts";
+import type { RunFiles } from "./extra_status.ts";
 
 /** What a service directory asks for beyond daemontools. */
 export interface ServiceFiles {
@@ -144,4 +145,22 @@ export function readServiceFiles(dir: ServiceDir, warn: (line: string) => void):
   f.notificationFd = num("notification-fd", parseFd);
   f.notifySocket = exists("notify-socket");
   return f;
+}
+
+/** The files as status.json keeps them for adoption (never: 0, as in the files). */
+export function toRunFiles(f: ServiceFiles): RunFiles {
+  return {
+    ...f,
+    timeoutFinish: f.timeoutFinish === Infinity ? 0 : f.timeoutFinish,
+    timeoutKill: f.timeoutKill === Infinity ? 0 : f.timeoutKill,
+  };
+}
+
+/** The files status.json kept for a run, as the supervisor uses them. */
+export function fromRunFiles(r: RunFiles): ServiceFiles {
+  return {
+    ...r,
+    timeoutFinish: r.timeoutFinish === 0 ? Infinity : r.timeoutFinish,
+    timeoutKill: r.timeoutKill === 0 ? Infinity : r.timeoutKill,
+  };
 }

@@ -18,29 +18,28 @@ import { errLine } from "../common/output.ts";
 import { close, O } from "../sys/fd.ts";
 import type { InProcessService } from "../sys/in_process.ts";
 import { startingEnv } from "../sys/launched.ts";
-import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
-import { readFd } from "../sys/read_fd.ts";
+import type { ExitWatch } from "../sys/pidfd.ts";
 import { kill } from "../sys/signal.ts";
 import { now } from "../tai64n/codec.ts";
-import { encodeExtra, EXTRA_STATUS, type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { type AfterRecord, type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { leftRecord, readinessAgain, watchFinish, watchLeft } from "./adoption.ts";
+import { announce } from "./announce.ts";
 import { afterRun } from "./finish.ts";
-import { type Handover, type Stdio, SuperviseError, type SupervisorOptions } from "./hosting.ts";
+import type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 import { type Action, type Clock, type Event, initialState, type State, step } from "./machine.ts";
 import type { Readiness } from "./readiness.ts";
-import { leftRunning } from "./running.ts";
+import type { ServiceFiles } from "./service_files.ts";
+import { leftRunning, startTime } from "./running.ts";
 import type { ServiceDir } from "./service_dir.ts";
 import { startService } from "./start_run.ts";
-import { encodeStatus } from "./status.ts";
 import { SuperviseWriter } from "./supervise_writer.ts";
-import { openFifo, takeDirectory } from "./take.ts";
+import { openFifo, readControl, takeDirectory } from "./take.ts";
 import { signalTree } from "./tree.ts";
 
 export { RESTART_PAUSE_MS } from "./machine.ts";
 export type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 export { SuperviseError } from "./hosting.ts";
 export type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
-
-const enc = new TextEncoder();
 
 function clock(): Clock {
   return { mono: performance.now(), when: now(), wall: Date.now() };
@@ -60,7 +59,7 @@ export class Supervisor {
   /** The directory as given (used in messages, as daemontools does). */
   readonly dir: string;
   readonly #opts: SupervisorOptions;
-  #fds: Stdio | (() => Stdio);
+  readonly #fds: Stdio | (() => Stdio);
   readonly #log: (line: string) => void;
   readonly #env: readonly (string | Uint8Array)[];
 
@@ -167,22 +166,19 @@ export class Supervisor {
     this.#writer = new SuperviseWriter(t.dir.sup, `${this.dir}/supervise`, this.#log, (e) => {
       if (!this.#over) this.#fault(e); // a callback of this supervisor's: contained here
     });
-    // read and write in one: the FIFO never sees EOF while we hold it
-    const control = openFifo(t.dir, "control", O.RDWR, "read");
-    try {
-      this.#control = readFd(control, (chunk) =>
-        this.#guard(() => {
-          for (const b of chunk) this.#dispatch({ type: "command", ch: String.fromCharCode(b) });
-        }));
-    } catch (e) {
-      close(control);
-      throw new SuperviseError(`unable to read ${this.dir}/supervise/control: ${reason(e)}`, e);
-    }
+    this.#control = readControl(
+      t.dir,
+      (ch) => this.#guard(() => this.#dispatch({ type: "command", ch })),
+    );
     if (h !== undefined) {
       this.#state = h.state;
       this.#inProcess = h.inProcess;
       this.#readiness = h.readiness;
-    } else this.#state = initialState({ downFile: t.downFile, left: leftRunning(t.dir) }, clock());
+    } else {
+      // what a supervisor that died left: the service still running, its run, a finish under way
+      const left = leftRunning(t.dir), record = leftRecord(t.dir);
+      this.#state = initialState({ downFile: t.downFile, left, record }, clock());
+    }
     this.#okFd = openFifo(t.dir, "ok", O.RDONLY, "read");
   }
 
@@ -220,6 +216,10 @@ export class Supervisor {
         return;
       case "watch":
         return this.#watchLeftRunning(a.pid);
+      case "adoptReadiness":
+        return this.#adoptReadiness(a.pid, a.files, a.notify);
+      case "adoptAfterRun":
+        return this.#adoptAfterRun(a.files, a.after);
       case "armStart":
         return this.#timers.arm("startTimer", a.at);
       case "cancelStart":
@@ -247,7 +247,8 @@ export class Supervisor {
           fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
           log: this.#log,
           finishing: () => !this.#over,
-          started: (pid) => this.#receive({ type: "finishStarted", pid }),
+          started: (pid) =>
+            this.#receive({ type: "finishStarted", pid, started: startTime(pid) ?? 0 }),
         }).catch((e) => this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`))
           .finally(() => this.#receive({ type: "finished" }));
         return;
@@ -278,16 +279,39 @@ export class Supervisor {
    * through a pidfd and control it by pid, instead of starting a second copy.
    */
   #watchLeftRunning(pid: number): void {
-    const gone = () =>
-      this.#receive({
-        type: "exited",
-        status: { pid, code: null, signal: null, core: false, raw: 0 },
-      });
-    this.#adopted = watchExit(pid, () => {
+    this.#adopted = watchLeft(pid, (status) => {
       this.#adopted = null;
-      gone();
+      this.#receive({ type: "exited", status });
     });
-    if (this.#adopted === null) queueMicrotask(gone); // ended meanwhile
+  }
+
+  /** Reads the readiness of a run left running (not ready yet) again. */
+  #adoptReadiness(pid: number, files: ServiceFiles, notify: string | null): void {
+    try {
+      const r = this.#readiness = readinessAgain(this.#dir!, files, notify);
+      r.follow(
+        pid,
+        (e) => this.#receive(e),
+        (l) => this.#log(`supervise: warning: ${this.dir}: ${l}`),
+      );
+    } catch (e) {
+      this.#log(`supervise: warning: ${this.dir}: unable to read readiness again: ${reason(e)}`);
+    }
+  }
+
+  /**
+   * Takes up what comes after a run a supervisor that died left under way:
+   * its `./finish` still running is waited for, else what was left is done
+   * again (the tree's leftovers ended, then `./finish`, not yet started).
+   */
+  #adoptAfterRun(files: ServiceFiles, after: AfterRecord): void {
+    if (after.stage === "finish" && after.finishPid) {
+      this.#adopted = watchFinish(files, after, () => this.#receive({ type: "finished" }));
+      if (this.#adopted === null) queueMicrotask(() => this.#receive({ type: "finished" }));
+      return;
+    }
+    const ended = { pid: 0, code: after.code, signal: after.signal, core: false, raw: 0 };
+    this.#act({ type: "afterRun", files, sid: after.sid, status: ended });
   }
 
   /**
@@ -367,41 +391,9 @@ export class Supervisor {
     } catch { /* gone or not ours: the reaper will tell */ }
   }
 
-  /**
-   * Writes supervise/status (via status.new and a rename), as announce() in
-   * supervise.c, and dt's extra state beside it; the waiters get `event`
-   * once both are written. Written at the end of the turn, with the state of
-   * that moment (supervise_writer.ts): a start writes status twice, down then
-   * up, and the files once. Readers trust status.json only when it agrees
-   * with status (svstat --json, svwait), and a waiter woken by an event reads both.
-   */
+  /** Writes the status files (announce.ts), then tells the waiters `event`. */
   #announce(event: string): void {
-    const w = this.#writer;
-    if (w === null) return;
-    w.put("status", () => {
-      const s = this.#state!;
-      return encodeStatus({
-        when: s.when,
-        pid: s.pid,
-        paused: s.paused,
-        want: s.want ? (s.wantUp ? "u" : "d") : null,
-      });
-    });
-    w.put(EXTRA_STATUS, () => enc.encode(encodeExtra(this.#state!.extra)));
-    w.event(event);
-  }
-
-  /**
-   * Writes `name` into supervise/ (replaced atomically, after what was asked
-   * for before): the scanner's record of the log pipe.
-   */
-  writeSuperviseFile(name: string, text: string): void {
-    this.#writer?.put(name, () => enc.encode(text));
-  }
-
-  /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
-  setFds(fds: Stdio | (() => Stdio)): void {
-    this.#fds = fds;
+    if (this.#writer !== null) announce(this.#writer, () => this.#state!, event);
   }
 
   /** Sends the service a control command as if written to supervise/control. */

@@ -33,8 +33,20 @@ const STATES: Record<string, State> = {
   "up, want down": { ...up, wantUp: false, killAt: 13_000, killPid: 42 },
   "up, once": { ...up, want: false },
   "up, exit asked": { ...up, exit: true },
-  finishing: { ...base, phase: "finishing", files: { ...files, finish: true }, lastStart: 5_000 },
-  "finishing, exit asked": { ...base, phase: "finishing", exit: true, lastStart: 5_000 },
+  finishing: {
+    ...base,
+    phase: "finishing",
+    files: { ...files, finish: true },
+    lastStart: 5_000,
+    after: { stage: "finish", sid: 0, code: 0, signal: null, finishPid: 0, finishStarted: 0 },
+  },
+  "finishing, exit asked": {
+    ...base,
+    phase: "finishing",
+    exit: true,
+    lastStart: 5_000,
+    after: { stage: "tree", sid: 42, code: null, signal: 15, finishPid: 0, finishStarted: 0 },
+  },
   exited: { ...base, phase: "exited" },
 };
 
@@ -47,11 +59,11 @@ const EVENTS: Record<string, Event> = {
   ),
   startTimer: { type: "startTimer" },
   killTimer: { type: "killTimer" },
-  started: { type: "started", pid: 43, files: PLAIN, declaresReadiness: false },
+  started: { type: "started", pid: 43, files: PLAIN, declaresReadiness: false, notify: null },
   startFailed: { type: "startFailed" },
   "exited 42": { type: "exited", status: status(42) },
   "exited 7": { type: "exited", status: status(7) },
-  finishStarted: { type: "finishStarted", pid: 50 },
+  finishStarted: { type: "finishStarted", pid: 50, started: 99 },
   finished: { type: "finished" },
   "ready 42": { type: "ready", pid: 42 },
   "statusText 42": { type: "statusText", pid: 42, text: "hi" },
@@ -229,7 +241,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "up, pid 42, paused | announce s",
   },
   "up, want down": {
-    "begin": "up, pid 42, want down, kill@13000 | announce s; watch",
+    "begin": "up, pid 42, want down, kill@13000 | announce s; watch; armKill @13000",
     "takeOver": "up, pid 42, want down, kill@13000 | announce s",
     "svc -d": "up, pid 42, want down, kill@13000 | signal 3; signal 18; announce s",
     "svc -u": "up, pid 42, kill@13000 | announce s",
@@ -308,7 +320,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "up, pid 42, exit | announce s",
   },
   "finishing": {
-    "begin": "impossible",
+    "begin": "finishing | announce s; adoptAfterRun",
     "takeOver": "finishing | announce s",
     "svc -d": "finishing, want down | announce s",
     "svc -u": "finishing, start after finish | announce s",
@@ -334,7 +346,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "finishing | ",
   },
   "finishing, exit asked": {
-    "begin": "impossible",
+    "begin": "finishing, exit | announce s; adoptAfterRun",
     "takeOver": "finishing, exit | announce s",
     "svc -d": "finishing, want down, exit | announce s",
     "svc -u": "finishing, exit, start after finish | announce s",
@@ -412,6 +424,7 @@ const started = (pid: number, ready = false): Event => ({
   pid,
   files,
   declaresReadiness: ready,
+  notify: null,
 });
 const exited = (pid: number): Event => ({ type: "exited", status: status(pid) });
 const cmd = (ch: string): Event => ({ type: "command", ch });
@@ -483,7 +496,7 @@ Deno.test("machine: finish runs after ./run; svc -u meanwhile starts it once fin
   const withFinish = { ...files, finish: true };
   const { log } = run({ ...up, files: withFinish, wantUp: false }, [
     [10_000, exited(42)],
-    [10_001, { type: "finishStarted", pid: 50 }],
+    [10_001, { type: "finishStarted", pid: 50, started: 99 }],
     [10_002, cmd("u")],
     [10_500, { type: "finished" }],
   ]);
@@ -517,5 +530,87 @@ Deno.test("machine: readiness belongs to its run", () => {
 Deno.test("machine: an event a spawn alone gives, in any other state, is a bug of the shell's", () => {
   assertThrows(() => step(up, started(44), T), ImpossibleEvent);
   assertThrows(() => step(up, { type: "startFailed" }, T), ImpossibleEvent);
-  assertThrows(() => step(STATES.finishing, { type: "begin" }, T), ImpossibleEvent);
+  assertThrows(() => step(STATES.finishing, started(44), T), ImpossibleEvent);
+});
+
+Deno.test("machine: what a supervisor that died left is taken up as it was", () => {
+  const t = { ...T, mono: 50_000, wall: 100_000 };
+  const left = { pid: 42, when: { sec: 99, nano: 0 }, paused: false, want: "u" as const };
+  const runFiles = {
+    finish: true,
+    timeoutFinish: 0,
+    downSignal: SIG.QUIT,
+    timeoutKill: 3000,
+    killTree: true,
+    notificationFd: 3,
+    notifySocket: false,
+  };
+  const record = {
+    ...base.extra,
+    state: "up" as const,
+    pid: 42,
+    ready: true,
+    readySince: 90_000,
+    restarts: 4,
+    run: { pid: 42, files: runFiles, sid: 42, notify: null, killAt: 101_000 },
+  };
+  // the service still runs: its files, session, timeout-kill under way and readiness come back
+  const s = initialState({ downFile: false, left, record }, t);
+  assertEquals([s.phase, s.pid, s.files.downSignal, s.files.timeoutFinish], [
+    "up",
+    42,
+    SIG.QUIT,
+    Infinity,
+  ]);
+  assertEquals([s.sid, s.killAt, s.killPid, s.extra.ready, s.extra.restarts], [
+    42,
+    51_000,
+    42,
+    true,
+    4,
+  ]);
+  assertEquals(step(s, { type: "begin" }, t).actions.map(action), [
+    "announce s",
+    "watch",
+    "armKill @51000",
+  ]);
+  // a record of another run (another pid) is not this one's
+  assertEquals(
+    initialState({ downFile: false, left: { ...left, pid: 43 }, record }, t).files,
+    PLAIN,
+  );
+  // ./finish was under way: finishing again, then the next start
+  const after = {
+    stage: "finish" as const,
+    sid: 0,
+    code: 7,
+    signal: null,
+    finishPid: 60,
+    finishStarted: 99,
+  };
+  const f = initialState({
+    downFile: false,
+    record: { ...record, state: "finishing", pid: 60, after },
+  }, t);
+  assertEquals([f.phase, f.pid, f.after], ["finishing", 0, after]);
+  assertEquals(step(f, { type: "begin" }, t).actions.map(action), ["announce s", "adoptAfterRun"]);
+  // the run ended while no supervisor ran: its leftovers end and its finish runs (how it ended
+  // is not known), then the next start
+  const g = initialState({ downFile: false, record }, t);
+  assertEquals([g.phase, g.after?.stage, g.after?.sid, g.after?.code], [
+    "finishing",
+    "tree",
+    42,
+    null,
+  ]);
+  // nothing of the sort: down, as daemontools' supervise starts
+  const plainRun = {
+    ...record.run,
+    files: { ...runFiles, finish: false, killTree: false },
+    sid: 0,
+  };
+  assertEquals(
+    initialState({ downFile: false, record: { ...record, run: plainRun } }, t).phase,
+    "down",
+  );
 });
