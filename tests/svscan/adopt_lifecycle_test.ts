@@ -124,7 +124,12 @@ Deno.test("adoption: no ./run starts while the ./finish a killed scanner started
       true,
     );
     let sc = scanner(sb);
-    await waitFor("finish under way", () => lines(sb, "log").includes("finish-start"));
+    // under way, and on record (as a supervise's fork comes a moment before its status)
+    await waitFor("finish under way", async () =>
+      lines(sb, "log").includes("finish-start") &&
+      /"finish_pid":[1-9]/.test(
+        await Deno.readTextFile(`${sb.path("sv/f")}/supervise/status.json`),
+      ));
     sc = await again(sb, sc);
     await waitFor("finish done", () => lines(sb, "log").includes("finish-end"));
     await waitFor("the next run", () => lines(sb, "log").length >= 4);
@@ -139,7 +144,7 @@ Deno.test("adoption: readiness pending through notification-fd survives the scan
     const dir = sb.service("sv/n", "echo run >> ../../log\nsleep 2\necho >&3\nexec sleep 1000");
     sb.write("sv/n/notification-fd", "3\n");
     let sc = scanner(sb);
-    await waitFor("run", () => lines(sb, "log").includes("run"));
+    await waitFor("run, on record", () => lines(sb, "log").includes("run") && readStatus(dir)?.pid);
     sc = await again(sb, sc); // during the wait
     await waitFor("ready", async () => (await json(dir)).ready === true, 20000);
     sc = await again(sb, sc, dir); // after it
@@ -159,7 +164,7 @@ Deno.test("adoption: a NOTIFY_SOCKET service says READY=1 to the scanner after t
     const dir = sb.service("sv/py", `echo run >> ../../log\nexec python3 ${sb.path("send.py")}`);
     sb.write("sv/py/notify-socket", "");
     let sc = scanner(sb);
-    await waitFor("run", () => lines(sb, "log").includes("run"));
+    await waitFor("run, on record", () => lines(sb, "log").includes("run") && readStatus(dir)?.pid);
     sc = await again(sb, sc);
     await waitFor("ready", async () => (await json(dir)).ready === true, 20000);
     assertEquals(lines(sb, "log"), ["run"], "started once");
