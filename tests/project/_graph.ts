@@ -6,33 +6,44 @@
  */
 import { ROOT } from "../helpers/mod.ts";
 
-/** Project-relative path → the project-relative paths it imports (statically or lazily). */
+/**
+ * Project-relative path → the project-relative paths it imports (statically or
+ * lazily, values or types: `import type` is an edge as well).
+ */
 export type Graph = Map<string, string[]>;
 
-const PREFIX = `file://${ROOT}/`;
-
-/** Runs `deno info --json ENTRY` (ENTRY relative to the root) and returns its project graph. */
-export async function moduleGraph(entry: string): Promise<Graph> {
+/**
+ * Runs `deno info --json ENTRY` (ENTRY relative to `root`, the project's by
+ * default) and returns the graph of the files below `root`.
+ */
+export async function moduleGraph(entry: string, root = ROOT): Promise<Graph> {
+  const PREFIX = `file://${root}/`;
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", "--no-config", entry],
-    cwd: ROOT,
+    cwd: root,
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!r.success) throw new Error(`deno info ${entry}: ${new TextDecoder().decode(r.stderr)}`);
   const info = JSON.parse(new TextDecoder().decode(r.stdout)) as {
-    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+    modules: {
+      specifier: string;
+      dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+    }[];
   };
   const rel = (s: string) => s.startsWith(PREFIX) ? s.slice(PREFIX.length) : null;
   const g: Graph = new Map();
   for (const m of info.modules) {
     const from = rel(m.specifier);
     if (from === null) continue;
-    const to = (m.dependencies ?? []).flatMap((d) => {
-      const t = d.code ? rel(d.code.specifier) : null;
-      return t === null ? [] : [t];
-    });
-    g.set(from, to);
+    // `import type` counts: a type is as much a dependency on its folder as a value
+    const to = (m.dependencies ?? []).flatMap((d) =>
+      [d.code, d.type].flatMap((x) => {
+        const t = x === undefined ? null : rel(x.specifier);
+        return t === null ? [] : [t];
+      })
+    );
+    g.set(from, [...new Set(to)]);
   }
   return g;
 }
