@@ -54,7 +54,7 @@ export function fghackLayout(open: readonly number[], nofile: number): number[] 
 }
 
 /** This process's fds that an exec'd or forked child inherits (not close-on-exec). */
-export function inheritableFds(): number[] {
+function inheritableFds(): number[] {
   const out: number[] = [];
   for (const e of Deno.readDirSync("/proc/self/fd")) {
     const fd = Number(e.name);

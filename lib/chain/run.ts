@@ -64,7 +64,7 @@ function fatal(prog: string, ...parts: unknown[]): Failure {
 }
 
 /** Applies one parsed step to the state; a failure when daemontools' program would fail. */
-export function applyStep(state: ChainState, step: Step): Failure | null {
+function applyStep(state: ChainState, step: Step): Failure | null {
   switch (step.prog) {
     case "envdir": {
       const changes = readEnvDir(step.dir);

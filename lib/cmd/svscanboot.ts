@@ -30,7 +30,7 @@ import type { Pipe } from "../svscan/pipe_keeper.ts";
 import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
-export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
+const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
   "/usr/X11R6/bin";
 
 /**

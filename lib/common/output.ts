@@ -9,7 +9,7 @@ import { Exit, reason } from "./errors.ts";
 import { encodeRaw } from "./raw_text.ts";
 
 /** Writes all of `bytes` to a Deno writer synchronously (stdout or stderr). */
-export function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.length) off += w.writeSync(bytes.subarray(off));
 }

@@ -41,7 +41,7 @@ function isDir(path: string): boolean {
  * (`what` + the reason) when waiting cannot help: any other failure, or
  * `dir` itself missing when `mayBeMissing` is false.
  */
-export function supervisedNow(dir: string, what: string, mayBeMissing: boolean): boolean {
+function supervisedNow(dir: string, what: string, mayBeMissing: boolean): boolean {
   try {
     return supervisorRunning(dir);
   } catch (e) {

@@ -12,7 +12,7 @@ import { DAEMONTOOLS_NAMES, OWN_NAMES } from "../common/program_names.ts";
 import type { LinkResult } from "./links.ts";
 
 /** The first line of the script: how a file is known as dt's own. */
-export const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --completion";
+const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --completion";
 
 /** Each program's options (what `PROG -<TAB>` offers). */
 export const OPTIONS: Readonly<Record<string, string>> = {
@@ -33,7 +33,7 @@ export const OPTIONS: Readonly<Record<string, string>> = {
  * command line), `cmd`, `boot` (systemd|inittab, then a directory),
  * `programs`, or nothing.
  */
-export const ARGUMENTS: Readonly<Record<string, string>> = {
+const ARGUMENTS: Readonly<Record<string, string>> = {
   svscan: "dirs",
   supervise: "dirs",
   svc: "dirs",
@@ -56,7 +56,7 @@ export const ARGUMENTS: Readonly<Record<string, string>> = {
 };
 
 /** The bash completion script. */
-export function bashCompletion(): string {
+function bashCompletion(): string {
   const programs = [...DAEMONTOOLS_NAMES, ...OWN_NAMES].join(" ");
   const cases = (table: Readonly<Record<string, string>>) =>
     Object.entries(table).map(([k, v]) => `    ${k}) echo "${v}" ;;`).join("\n");

@@ -19,7 +19,7 @@ export function statFields(pid: number | string): string[] | null {
 }
 
 /** Parent pid of each live, non-zombie process: `Map<pid, ppid>`. */
-export function processTable(): Map<number, number> {
+function processTable(): Map<number, number> {
   const t = new Map<number, number>();
   for (const e of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;

@@ -14,7 +14,7 @@ import { setSubreaper } from "../sys/proc.ts";
 import { kill, SIG } from "../sys/signal.ts";
 
 /** Live (non-zombie) pids of the tree of session `sid`: its members and their descendants. */
-export function treeOf(sid: number): number[] {
+function treeOf(sid: number): number[] {
   const kids = new Map<number, number[]>();
   const found = new Set<number>();
   for (const e of Deno.readDirSync("/proc")) {

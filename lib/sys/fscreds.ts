@@ -79,15 +79,6 @@ function setGroups(list: Uint32Array<ArrayBuffer>): void {
   }
 }
 
-/** The calling thread's filesystem credentials now. */
-export function currentFsCredentials(): FsCredentials {
-  return {
-    uid: call(NR.setfsuid, -1n),
-    gid: call(NR.setfsgid, -1n),
-    groups: [...getGroups()],
-  };
-}
-
 /**
  * Runs the synchronous `step` on this thread with `cred` as its filesystem
  * credentials, and puts the thread's own back afterwards, whatever happens.

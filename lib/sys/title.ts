@@ -41,7 +41,7 @@ export interface Title {
  * bytes as lib/common/raw_text.ts keeps them: an argument that is not UTF-8
  * shows as given).
  */
-export function cmdlineBytes(argv: readonly (string | Uint8Array)[]): Uint8Array {
+function cmdlineBytes(argv: readonly (string | Uint8Array)[]): Uint8Array {
   const parts = argv.map((a) => typeof a === "string" ? encodeRaw(a) : a);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
   let off = 0;
@@ -61,7 +61,7 @@ function statFields(): bigint[] {
 }
 
 /** Sets comm (15 bytes at most), as the kernel cuts it. */
-export function setComm(name: string): void {
+function setComm(name: string): void {
   const b = new TextEncoder().encode(name).subarray(0, 15);
   const c = new Uint8Array(16);
   c.set(b);
