@@ -258,3 +258,38 @@ Deno.test("launcher: every service of dt svscan and dt init's PROG get the envir
 function latin1(b: Uint8Array): string {
   return String.fromCharCode(...b);
 }
+
+Deno.test("launcher: reads /proc/self/limits without running it as shell code", async () => {
+  await withSandbox(async (sb) => {
+    // a /proc of the test's own (tmpfs, in a mount namespace): its limits file carries a command
+    const deno = sb.write("deno", "#!/bin/sh\necho deno started\n", true);
+    const limits = [
+      "Limit                     Soft Limit           Hard Limit           Units     ",
+      `Max cpu time              unlimited            unlimited            seconds; echo RAN >&2`,
+      "Max data size             unlimited            unlimited            bytes     ",
+      "Max stack size            8388608              unlimited            bytes     ",
+      "Max open files            1024                 4096                 files     ",
+      "Max address space         unlimited            unlimited            bytes     ",
+    ].join("\n") + "\n";
+    sb.write("limits", limits);
+    const script = `mount -t tmpfs dt-test /proc && mkdir /proc/self &&
+      cp "$1" /proc/self/limits && DT_DENO="$2" exec dash "$3" svok /nonexistent`;
+    const r = await run("unshare", [
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      "sh",
+      sb.path("limits"),
+      deno,
+      LAUNCHER,
+    ]);
+    assertEquals({ code: r.code, out: r.stdout, err: r.stderr }, {
+      code: 0,
+      out: "deno started\n",
+      err: "",
+    });
+  });
+});
