@@ -13,7 +13,7 @@ import type { ProgramModule } from "./programs.ts";
 import { Exit } from "./common/errors.ts";
 import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
-import { CMDLINE, rawTail } from "./init/raw_args.ts";
+import { CMDLINE, rawTail } from "./sys/cmdline.ts";
 import { decodeRaw } from "./common/raw_text.ts";
 
 /** Loaders by program name. */
@@ -54,7 +54,7 @@ async function argv0(raw: Uint8Array[] | null): Promise<string> {
 }
 
 async function run(programs: Programs, help: () => string): Promise<number> {
-  // argv0 from the command line read at import (raw_args.ts), before the title below changes it
+  // argv0 from the command line read at import (sys/cmdline.ts), before the title below changes it
   const raw = CMDLINE;
   const name = basename(await argv0(raw));
   // the arguments as given: bytes that are not UTF-8 kept (lib/common/raw_text.ts)

@@ -12,7 +12,7 @@ import { sweep, waitChild } from "../sys/reaper.ts";
 import { getrlimit, type Limit, RLIMIT } from "../sys/rlimit.ts";
 import { getEnv } from "../sys/env.ts";
 import { selfArgv } from "../common/self.ts";
-import { whichExec } from "./resolve.ts";
+import { whichExec } from "../sys/path_search.ts";
 import { OPTION_FOR } from "./softlimit_args.ts";
 import type { Failure } from "./parse.ts";
 import { joinParts } from "../common/output.ts";

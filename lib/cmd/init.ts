@@ -8,7 +8,7 @@
 import { errLine, fatal, out } from "../common/output.ts";
 import { VERSION } from "../common/version.ts";
 import { parseInitArgs } from "../init/args.ts";
-import { rawTail } from "../init/raw_args.ts";
+import { rawTail } from "../sys/cmdline.ts";
 import { runInit } from "../init/runner.ts";
 import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";

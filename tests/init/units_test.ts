@@ -2,7 +2,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { parseInitArgs } from "../../lib/init/args.ts";
 import { exitCode, forwardAs, startsEnd } from "../../lib/init/signals.ts";
-import { parseRaw, rawTail } from "../../lib/init/raw_args.ts";
+import { parseRaw, rawTail } from "../../lib/sys/cmdline.ts";
 
 Deno.test("parseInitArgs: short, long, clustered, and PROG after the first non-option", () => {
   const r = parseInitArgs([
