@@ -15,14 +15,10 @@ import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
 import { CMDLINE, rawTail } from "./sys/cmdline.ts";
 import { decodeRaw } from "./common/raw_text.ts";
+import { basename } from "./common/paths.ts";
 
 /** Loaders by program name. */
 export type Programs = Record<string, () => Promise<ProgramModule>>;
-
-function basename(p: string): string {
-  const i = p.lastIndexOf("/");
-  return i === -1 ? p : p.slice(i + 1);
-}
 
 /**
  * Programs that run long enough to be looked for with ps/pidof/pgrep/killall:

@@ -14,6 +14,7 @@ import { whichExec } from "../sys/path_search.ts";
 import { selfExecutable } from "../common/self.ts";
 import { isProgramName } from "../common/program_names.ts";
 import { type ChainProgram, isChainProgram } from "./names.ts";
+import { basename } from "../common/paths.ts";
 
 /** A next step that runs in this process. */
 export interface InProcess {
@@ -21,10 +22,6 @@ export interface InProcess {
   prog: ChainProgram;
   /** Its arguments (without the program name). */
   args: string[];
-}
-
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf("/") + 1);
 }
 
 /**

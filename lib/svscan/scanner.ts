@@ -41,6 +41,7 @@ import {
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
+import { inDir } from "../common/paths.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -219,7 +220,7 @@ export class Scanner {
 
   /** The path of a service name inside the scan directory. */
   #path(name: string): string {
-    return this.dir === "." ? name : `${this.dir}/${name}`;
+    return inDir(this.dir, name);
   }
 
   /** One pass, as svscan 0.76's doit(): forget what ended and vanished, start what is new or ended. */

@@ -19,6 +19,7 @@
  */
 import { encodeRaw } from "../common/raw_text.ts";
 import { lazyLibc } from "./libc.ts";
+import { basename } from "../common/paths.ts";
 
 const lib = lazyLibc({
   prctl: { parameters: ["i32", "u64", "buffer", "u64", "u64"], result: "i32" },
@@ -77,7 +78,7 @@ export function setTitle(argv: readonly (string | Uint8Array)[]): Title | null {
   const bytes = cmdlineBytes(argv);
   const first = typeof argv[0] === "string" ? argv[0] : new TextDecoder().decode(argv[0]);
   try {
-    setComm(first.slice(first.lastIndexOf("/") + 1));
+    setComm(basename(first));
   } catch { /* comm is a nicety */ }
   try {
     return mapped(bytes) ?? inPlace(bytes);

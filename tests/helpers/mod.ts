@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MissingTool, needKnown } from "./need.ts";
 
 export { MissingTool, need, needKnown, PACKAGES } from "./need.ts";
@@ -154,7 +154,7 @@ export class Sandbox {
   /** Writes a file (mode 0755 when `exec`), creating parent dirs. */
   write(rel: string, text: string, exec = false): string {
     const p = this.path(rel);
-    Deno.mkdirSync(p.slice(0, p.lastIndexOf("/")), { recursive: true });
+    Deno.mkdirSync(dirname(p), { recursive: true });
     Deno.writeTextFileSync(p, text);
     if (exec) Deno.chmodSync(p, 0o755);
     return p;

@@ -5,6 +5,7 @@
  * @module
  */
 import { ROOT } from "../helpers/mod.ts";
+import { dirname as dir } from "node:path";
 
 /**
  * Project-relative path → the project-relative paths it imports (statically or
@@ -70,7 +71,6 @@ export function cycles(g: Graph): string[][] {
 
 /** The graph of folders (`lib/svscan`, …): an edge wherever a file imports another folder's. */
 export function folderGraph(g: Graph): Graph {
-  const dir = (p: string) => p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : ".";
   const f: Graph = new Map();
   for (const [from, tos] of g) {
     const d = dir(from);

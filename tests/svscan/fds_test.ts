@@ -17,6 +17,7 @@ import {
 import { readStatus } from "../supervise/_service.ts";
 import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/scanner.ts";
 import { signal, svscan, up } from "./_svscan.ts";
+import { basename, dirname } from "node:path";
 
 /**
  * The process's descriptors, less Deno's own cache databases (it opens and
@@ -48,7 +49,7 @@ function count(text: string, needle: string): number {
 
 /** Holds `path`'s flock in this (the test's) process; returns the file to close. */
 function holdLock(path: string): Deno.FsFile {
-  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  Deno.mkdirSync(dirname(path), { recursive: true });
   const f = Deno.openSync(path, { write: true, create: true });
   f.lockSync(true);
   return f;
@@ -198,7 +199,7 @@ Deno.test("svscan: out of descriptors: one line per scan, fresh status files, th
     Deno.mkdirSync(sb.path("gone"));
     const leaving = running.slice(1, 5);
     for (const d of leaving) {
-      const moved = sb.path("gone", d.slice(d.lastIndexOf("/") + 1));
+      const moved = sb.path("gone", basename(d));
       Deno.renameSync(d, moved);
       await run("/usr/bin/svc", ["-dx", moved]);
       await waitFor(
