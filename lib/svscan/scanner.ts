@@ -140,8 +140,8 @@ export class Scanner {
   #retry = false;
   #watch: ScanWatch | null = null;
   #stopping = false;
-  /** Services that could not start in this scan for want of descriptors. */
-  #short = 0;
+  /** What could not start in this scan for want of descriptors (services, `NAME/log`). */
+  #outOfFds: string[] = [];
   /** Holds every log pipe outside this process, so a scanner that dies loses none. */
   readonly #keeper: PipeKeeper;
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
@@ -227,7 +227,7 @@ export class Scanner {
   scan(): void {
     if (this.#stopping) return;
     keepSpare();
-    this.#short = 0;
+    this.#outOfFds = [];
     this.#added = 0;
     this.#retry = false;
     for (const e of this.#services.values()) e.active = false;
@@ -252,7 +252,7 @@ export class Scanner {
         this.#retry = true;
       }
     }
-    if (this.#short > 0) this.#log(shortMessage(this.#short));
+    if (this.#outOfFds.length > 0) this.#log(outOfFdsMessage(this.#outOfFds));
     for (const [key, e] of this.#services) {
       if (e.active || e.main || e.log) continue;
       e.reader?.close();
@@ -414,7 +414,7 @@ export class Scanner {
     try {
       dir = ServiceDir.open(fn, this.#at(name));
     } catch (err) {
-      if (outOfFds(err)) this.#short++;
+      if (outOfFds(err)) this.#outOfFds.push(fn);
       else this.#log(`svscan: warning: unable to open ${fn}: ${reason(err)}`);
       this.#retry = true;
       return;
@@ -434,7 +434,7 @@ export class Scanner {
       try {
         e.pipe = this.#reclaim(dir) ?? pipe();
       } catch (err) {
-        if (outOfFds(err)) this.#short++;
+        if (outOfFds(err)) this.#outOfFds.push(fn);
         else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
         return;
       }
@@ -524,7 +524,7 @@ export class Scanner {
     try {
       sv.start();
     } catch (e) {
-      if (e instanceof SuperviseError && e.outOfFds) this.#short++;
+      if (e instanceof SuperviseError && e.outOfFds) this.#outOfFds.push(dir);
       else if (e instanceof SuperviseError) this.#log(`supervise: fatal: ${e.message}`);
       else this.#log(`svscan: warning: ${dir}: ${reason(e)}`);
       return null;
@@ -625,14 +625,23 @@ function outOfFds(e: unknown): boolean {
   return isErrno(e, "EMFILE") || isErrno(e, "ENFILE");
 }
 
-/** The one line per scan that says descriptors are what stops services from starting. */
-function shortMessage(n: number): string {
+/** How many of the services kept down the one line names (the rest are counted). */
+const OUT_OF_FDS_NAMED = 5;
+
+/**
+ * The one line per scan that says descriptors are what stops services from
+ * starting, naming the first {@link OUT_OF_FDS_NAMED} of them.
+ */
+function outOfFdsMessage(down: readonly string[]): string {
   let limit = "unknown";
   try {
     limit = String(getrlimit(RLIMIT.NOFILE).cur);
-  } catch { /* unknown */ }
+  } catch { /* getrlimit cannot fail for RLIMIT_NOFILE; the line says "unknown" all the same */ }
+  const n = down.length;
+  const named = down.slice(0, OUT_OF_FDS_NAMED).join(", ") +
+    (n > OUT_OF_FDS_NAMED ? ` and ${n - OUT_OF_FDS_NAMED} more` : "");
   return `svscan: warning: out of file descriptors (open files limit ${limit}): ` +
-    `${n} service${n === 1 ? "" : "s"} not started, retried at the next scan; ` +
+    `${n} service${n === 1 ? "" : "s"} not started (${named}), retried at the next scan; ` +
     `dt needs ${FDS_PER_SERVICE} per service, ${FDS_PER_LOGGED_SERVICE} per service with a log`;
 }
 
