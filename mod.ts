@@ -42,7 +42,7 @@ export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
-export { ControlError } from "./lib/control/errors.ts";
+export { ControlError } from "./lib/control/control_error.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";
 export {
   format as formatTai64n,

@@ -9,7 +9,7 @@ import { errLine, fatal, out } from "../common/output.ts";
 import { VERSION } from "../common/version.ts";
 import { parseInitArgs } from "../init/args.ts";
 import { rawTail } from "../sys/cmdline.ts";
-import { runInit } from "../init/runner.ts";
+import { runInit } from "../init/run_init.ts";
 import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";

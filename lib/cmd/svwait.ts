@@ -8,7 +8,7 @@
  * @module
  */
 import { errLine } from "../common/output.ts";
-import { ControlError } from "../control/errors.ts";
+import { ControlError } from "../control/control_error.ts";
 import { parseSvwait, svwait } from "../control/svwait.ts";
 
 const SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";

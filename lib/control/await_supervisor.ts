@@ -19,7 +19,7 @@ import { close } from "../sys/fd.ts";
 import { addWatch, IN, inotifyInit, readEvents } from "../sys/inotify.ts";
 import { type Watched, watchReadable } from "../sys/poller.ts";
 import { supervisorRunning } from "./control.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 
 /** How often to look again when no event came. */
 export const RECHECK_MS = 250;

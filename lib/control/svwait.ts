@@ -19,7 +19,7 @@ import { readExtra } from "../supervise/extra_status.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { supervisorRunning } from "./control.ts";
 import { awaitSupervisor } from "./await_supervisor.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 
 /** The state waited for: -u up, -U up and ready, -d down, -D down and finish done. */
 export type Want = "u" | "U" | "d" | "D";

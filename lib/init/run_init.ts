@@ -129,7 +129,7 @@ export async function runInit(run: InitRun): Promise<number> {
   if (opts.services !== null) {
     // loaded only for -S: PROG alone starts sooner
     const { Scanner } = await import("../svscan/scanner.ts");
-    (await import("../svscan/contain.ts")).hostSupervisors("init");
+    (await import("../svscan/host_process.ts")).hostSupervisors("init");
     scanner = new Scanner(opts.services);
     scanner.start();
     const sc = scanner;
