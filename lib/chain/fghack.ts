@@ -14,7 +14,7 @@ import { getEnv } from "../sys/env.ts";
 import { selfArgv } from "../common/self.ts";
 import { whichExec } from "../sys/path_search.ts";
 import { OPTION_FOR } from "./softlimit_args.ts";
-import type { Failure } from "./parse.ts";
+import type { Failure } from "../common/failure.ts";
 import { joinParts } from "../common/output.ts";
 
 /** How many copies of the write end daemontools' fghack adds with dup(). */

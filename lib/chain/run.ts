@@ -29,7 +29,8 @@ import {
   startingEnv,
   startingLimits,
 } from "../sys/launched.ts";
-import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
+import { parseStep, type Step } from "./parse.ts";
+import { type Failure, isFailure } from "../common/failure.ts";
 import type { ChainProgram } from "./names.ts";
 import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { Exit, reason } from "./errors.ts";
+import type { Failure } from "./failure.ts";
 import { encodeRaw } from "./raw_text.ts";
 
 /** Writes all of `bytes` to a Deno writer synchronously (stdout or stderr). */
@@ -43,6 +44,12 @@ export function fatal(prog: string, code: number, ...parts: unknown[]): never {
 export function usage(prog: string, synopsis: string): never {
   errLine(`${prog}: usage: ${prog} ${synopsis}`);
   throw new Exit(100);
+}
+
+/** Prints a parser's {@link Failure} and returns its exit code. */
+export function failWith(f: Failure): number {
+  for (const line of f.lines) errLine(line);
+  return f.code;
 }
 
 /** Joins message parts; a non-string part is rendered with daemontools' error wording. */

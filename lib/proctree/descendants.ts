@@ -6,7 +6,7 @@
  * @module
  */
 import { sleep } from "../common/long_timer.ts";
-import { alive, kill, SIG } from "../sys/signal.ts";
+import { alive, SIG, signalIfThere } from "../sys/signal.ts";
 
 /** The fields of /proc/PID/stat after the command name (state first), or null when gone. */
 export function statFields(pid: number | string): string[] | null {
@@ -54,12 +54,6 @@ export function descendants(
   return out;
 }
 
-function send(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone, or not ours to signal */ }
-}
-
 /**
  * Ends every descendant of this process: TERM (unless `spared(pid)`: it had
  * the forwarded signal already) and CONT to each, including any that appear
@@ -75,8 +69,8 @@ export async function endLeftovers(
     for (const p of descendants()) {
       if (seen.has(p)) continue;
       seen.add(p);
-      if (!spared(p)) send(p, SIG.TERM);
-      send(p, SIG.CONT);
+      if (!spared(p)) signalIfThere(p, SIG.TERM);
+      signalIfThere(p, SIG.CONT);
     }
   };
   if (Date.now() < deadline) signalNew();
@@ -85,7 +79,7 @@ export async function endLeftovers(
     signalNew();
   }
   const left = descendants();
-  for (const p of left) send(p, SIG.KILL);
+  for (const p of left) signalIfThere(p, SIG.KILL);
   const end = Date.now() + 2000;
   while (Date.now() < end && left.some(alive) && descendants().length) await sleep(20);
   return left;

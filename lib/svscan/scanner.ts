@@ -15,7 +15,7 @@ import { AT_FDCWD, readDirNames, tryOpenAt, tryStatAt, unlinkAt } from "../sys/d
 import { ownDirectory, replaceHeld } from "../sys/held_file.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
 import { getrlimit, RLIMIT } from "../sys/rlimit.ts";
-import { kill, SIG } from "../sys/signal.ts";
+import { SIG, signalIfThere } from "../sys/signal.ts";
 import {
   type Handover,
   type ServiceRunner,
@@ -580,8 +580,8 @@ export class Scanner {
       for (const p of found) {
         if (signalled.has(p)) continue;
         signalled.add(p);
-        signal(p, SIG.TERM);
-        signal(p, SIG.CONT);
+        signalIfThere(p, SIG.TERM);
+        signalIfThere(p, SIG.CONT);
       }
       return found.length;
     };
@@ -593,7 +593,7 @@ export class Scanner {
       await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
     }
     for (const sv of mains) if (sv.pid) sv.control("k");
-    if (opts.strays) { for (const p of descendants(Deno.pid, owned())) signal(p, SIG.KILL); }
+    if (opts.strays) { for (const p of descendants(Deno.pid, owned())) signalIfThere(p, SIG.KILL); }
     await waitAll(mains.map((s) => s.done), Date.now() + 1000);
     // loggers last: no writer left but the scanner's own end; close it and let them drain
     for (const sv of logs) sv.control("x");
@@ -651,12 +651,6 @@ export interface ShutdownOptions {
   strays?: boolean;
   /** Pids that are not strays although no supervisor owns them (svscanboot's readproctitle). */
   keep?: readonly number[];
-}
-
-function signal(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone, or not ours */ }
 }
 
 /** True when the held service directory has a `log` directory (a link to one where it may be followed). */
