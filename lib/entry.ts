@@ -10,7 +10,7 @@
  * @module
  */
 import type { ProgramModule } from "./programs.ts";
-import { Exit } from "./common/errors.ts";
+import { Exit, isErrno } from "./common/errors.ts";
 import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
 import { CMDLINE, rawTail } from "./sys/cmdline.ts";
@@ -100,7 +100,7 @@ export async function runDt(programs: Programs, help: () => string): Promise<nev
   } catch (e) {
     if (e instanceof Exit) Deno.exit(e.code);
     // stdout closed by the reader (`dt svstat … | head -1`): end quietly, as SIGPIPE would
-    if (e instanceof Deno.errors.BrokenPipe) Deno.exit(111);
+    if (isErrno(e, "EPIPE")) Deno.exit(111);
     errLine(`dt: fatal: internal error: ${(e as Error)?.message ?? e}`);
     if (Deno.env.get("DT_DEBUG")) errLine(String((e as Error)?.stack));
     Deno.exit(111);

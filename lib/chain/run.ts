@@ -223,8 +223,7 @@ function execChild(state: ChainState, prog: string, argv: string[], pathVar?: st
     prepared.run(prepareLimits(limits));
   } catch (e) {
     if (e instanceof LimitFailure) {
-      const err = new SysError("setrlimit", e.errno);
-      stop(state, fatal(limits[e.index].prog, "setrlimit failed: ", err));
+      stop(state, fatal(limits[e.index].prog, "setrlimit failed: ", e));
     }
     stop(state, fatal(prog, `unable to run ${argv[0]}: `, e));
   }

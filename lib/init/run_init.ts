@@ -8,7 +8,7 @@
  */
 import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
-import { reason } from "../common/errors.ts";
+import { isErrno, reason } from "../common/errors.ts";
 import type { Scanner } from "../svscan/scanner.ts";
 import { spawn } from "../sys/spawn.ts";
 import { reapAll, sweep, waitChild } from "../sys/reaper.ts";
@@ -170,9 +170,8 @@ export async function runInit(run: InitRun): Promise<number> {
       pgroup: ownsTty ? 0 : undefined,
     });
   } catch (e) {
-    const code = (e as { code?: string }).code;
     say(`fatal: unable to run ${progName}: ${reason(e)}`);
-    return finish(code === "ENOENT" ? 127 : 126, false);
+    return finish(isErrno(e, "ENOENT") ? 127 : 126, false);
   }
   const ended = waitChild(child);
   if (ownsTty) {

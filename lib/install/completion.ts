@@ -10,6 +10,7 @@
  */
 import { DAEMONTOOLS_NAMES, OWN_NAMES } from "../common/program_names.ts";
 import type { LinkResult } from "./links.ts";
+import { isErrno } from "../common/errors.ts";
 
 /** The first line of the script: how a file is known as dt's own. */
 const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --completion";
@@ -127,7 +128,7 @@ function existing(path: string): string | null {
   try {
     return Deno.readTextFileSync(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (isErrno(e, "ENOENT")) return null;
     return "";
   }
 }
@@ -159,7 +160,7 @@ export function installCompletion(dir: string, force = false): LinkResult[] {
     try {
       link = Deno.readLinkSync(path);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound) && !force) {
+      if (!isErrno(e, "ENOENT") && !force) {
         out.push({
           name,
           action: "refused",
