@@ -8,6 +8,7 @@
  * @module
  */
 import { isErrno, reason, SysError } from "../common/errors.ts";
+import { ERRNO } from "../common/errno.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
 import { close, O, pipe } from "../sys/fd.ts";
@@ -429,14 +430,23 @@ export class Scanner {
   /** The supervisors `e` lacks, started in the held service directory `dir`. */
   #startHeld(e: Entry, fn: string, dir: ServiceDir): void {
     const entry = e;
-    // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
-    if (e.pipe === null && hasLog(dir)) {
-      try {
-        e.pipe = this.#reclaim(dir) ?? pipe();
-      } catch (err) {
-        if (outOfFds(err)) this.#outOfFds.push(fn);
-        else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+    // a log, even one that appeared after the service started (dt goes beyond 0.76)
+    if (e.pipe === null) {
+      const log = logThere(dir);
+      if (typeof log === "number") {
+        this.#log(
+          `svscan: warning: unable to stat ${fn}/log: ${reason(new SysError("stat", -log))}`,
+        );
         return;
+      }
+      if (log) {
+        try {
+          e.pipe = this.#reclaim(dir) ?? pipe();
+        } catch (err) {
+          if (outOfFds(err)) this.#outOfFds.push(fn);
+          else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+          return;
+        }
       }
     }
     if (e.main === null) {
@@ -653,10 +663,16 @@ export interface ShutdownOptions {
   keep?: readonly number[];
 }
 
-/** True when the held service directory has a `log` directory (a link to one where it may be followed). */
-function hasLog(dir: ServiceDir): boolean {
+/**
+ * Whether the held service directory has a `log` (followed where it may be):
+ * of any kind, as svscan 0.76 asks stat(2), so a file there gets a pipe and a
+ * supervisor that says it is no directory, as daemontools' does. -errno when
+ * that cannot be told (anything but ENOENT, which is "no").
+ */
+function logThere(dir: ServiceDir): boolean | number {
   const st = tryStatAt(dir.fd, "log", dir.trusted);
-  return typeof st !== "number" && st.kind === "dir";
+  if (st === -ERRNO.ENOENT) return false;
+  return typeof st === "number" ? st : true;
 }
 
 async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
