@@ -11,6 +11,7 @@ import {
   MissingTool,
   need,
   needDaemontools,
+  PACKAGES,
   REF,
   ROOT,
   run,
@@ -292,4 +293,17 @@ Deno.test("launcher: reads /proc/self/limits without running it as shell code", 
       err: "",
     });
   });
+});
+
+Deno.test("launcher: its lists of program names are dt's (sh cannot import them)", () => {
+  const text = Deno.readTextFileSync(LAUNCHER).replace(/\\\n/g, " ");
+  const list = (v: string) => /^dt_\w+="([^"]*)"/m.exec(text.slice(text.indexOf(`${v}="`)))![1];
+  const daemontools = Object.keys(PACKAGES).filter((n) => PACKAGES[n] === "daemontools");
+  assertEquals(list("dt_tools").split(/\s+/), daemontools);
+  assertEquals(list("dt_own").split(/\s+/).sort(), [
+    "boot-config",
+    "init",
+    "install-links",
+    "svwait",
+  ]);
 });

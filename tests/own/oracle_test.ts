@@ -8,13 +8,13 @@ import {
   LAUNCHER,
   linkPrograms,
   needDaemontools,
+  PACKAGES,
   REF,
   ROOT,
   withSandbox,
 } from "../helpers/mod.ts";
 
-const NAMES = "svc|svstat|svok|supervise|svscan|svscanboot|readproctitle|multilog|tai64n|" +
-  "tai64nlocal|setuidgid|envuidgid|envdir|softlimit|setlock|pgrphack|fghack";
+const NAMES = Object.keys(PACKAGES).filter((n) => PACKAGES[n] === "daemontools").join("|");
 /** A call like run(NAME, …) or sb.start(NAME, …) with NAME bare: found through PATH. */
 const BARE = new RegExp(`\\b(run|start)\\(\\s*"(${NAMES})"`);
 
