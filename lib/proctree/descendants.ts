@@ -18,16 +18,34 @@ export function statFields(pid: number | string): string[] | null {
   }
 }
 
-/** Parent pid of each live, non-zombie process: `Map<pid, ppid>`. */
-function processTable(): Map<number, number> {
-  const t = new Map<number, number>();
+/** A live (non-zombie) process: its pid, its parent's, and its session's id. */
+export interface LiveProcess {
+  pid: number;
+  ppid: number;
+  sid: number;
+}
+
+/** Every live, non-zombie process, read from /proc. */
+export function liveProcesses(): LiveProcess[] {
+  const out: LiveProcess[] = [];
   for (const e of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
     const f = statFields(e.name);
     if (f === null || f[0] === "Z" || f[0] === "X") continue;
-    t.set(Number(e.name), Number(f[1]));
+    out.push({ pid: Number(e.name), ppid: Number(f[1]), sid: Number(f[3]) });
   }
-  return t;
+  return out;
+}
+
+/** Pid → the pids of its children, in `procs`. */
+export function childrenOf(procs: readonly LiveProcess[]): Map<number, number[]> {
+  const kids = new Map<number, number[]>();
+  for (const { pid, ppid } of procs) {
+    let k = kids.get(ppid);
+    if (k === undefined) kids.set(ppid, k = []);
+    k.push(pid);
+  }
+  return kids;
 }
 
 /**
@@ -38,12 +56,7 @@ export function descendants(
   root: number = Deno.pid,
   skip: ReadonlySet<number> = new Set(),
 ): number[] {
-  const kids = new Map<number, number[]>();
-  for (const [pid, ppid] of processTable()) {
-    let k = kids.get(ppid);
-    if (k === undefined) kids.set(ppid, k = []);
-    k.push(pid);
-  }
+  const kids = childrenOf(liveProcesses());
   const out: number[] = [];
   const stack = (kids.get(root) ?? []).filter((p) => !skip.has(p));
   while (stack.length) {

@@ -8,26 +8,16 @@
  * @module
  */
 import { sleep } from "../common/long_timer.ts";
-import { statFields } from "../proctree/descendants.ts";
+import { childrenOf, liveProcesses } from "../proctree/descendants.ts";
 import { reapAll, reapingAll } from "../sys/reaper.ts";
 import { setSubreaper } from "../sys/proc.ts";
 import { SIG, signalIfThere } from "../sys/signal.ts";
 
 /** Live (non-zombie) pids of the tree of session `sid`: its members and their descendants. */
 function treeOf(sid: number): number[] {
-  const kids = new Map<number, number[]>();
-  const found = new Set<number>();
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    const f = statFields(e.name);
-    if (f === null || f[0] === "Z" || f[0] === "X") continue;
-    const pid = Number(e.name);
-    if (Number(f[3]) === sid) found.add(pid);
-    const ppid = Number(f[1]);
-    let k = kids.get(ppid);
-    if (k === undefined) kids.set(ppid, k = []);
-    k.push(pid);
-  }
+  const procs = liveProcesses();
+  const kids = childrenOf(procs);
+  const found = new Set(procs.filter((p) => p.sid === sid).map((p) => p.pid));
   const stack = [...found];
   while (stack.length) {
     for (const c of kids.get(stack.pop()!) ?? []) {
