@@ -55,8 +55,8 @@ export {
   Scanner,
   type ScannerOptions,
   type ServiceEntry,
-  type ShutdownOptions,
 } from "./lib/svscan/scanner.ts";
+export type { ShutdownOptions } from "./lib/svscan/shutdown.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";
 /** The multilog engine (script parser, log directories, rotation) as a library. */

@@ -16,7 +16,7 @@ import {
   withSandbox,
 } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
-import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/scanner.ts";
+import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/fd_budget.ts";
 import { signal, svscan, up } from "./_svscan.ts";
 import { basename, dirname } from "node:path";
 
@@ -124,7 +124,7 @@ Deno.test("svscan: descriptors per plain and per logged service stay within what
     const N = 8;
     // what the README says, written out, and what the scanner's message says it needs
     const readme = Deno.readTextFileSync(`${ROOT}/README.md`).replace(/\s+/g, " ");
-    assertStringIncludes(readme, "Descriptors are counted (5 per service, 15 per logged one)");
+    assertStringIncludes(readme, "Descriptors** are counted (5 per service, 15 per logged one)");
     assertEquals([FDS_PER_SERVICE, FDS_PER_LOGGED_SERVICE], [5, 15]);
     const kinds: [string, string | undefined, number][] = [
       ["plain", undefined, 5],
