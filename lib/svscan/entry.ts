@@ -65,15 +65,18 @@ export function processInput(e: Entry): void {
   r.attach(f.sink, () => f.end());
 }
 
-/** Lets go of what the scanner holds for `e`'s log: the reader, the feeder, the pipe. */
-export function closeLogInput(e: Entry): void {
+/**
+ * Lets go of what the scanner holds for `e`'s log: the reader, the feeder, the
+ * pipe (its write end too, unless it was closed before: `writeEndOpen` false).
+ */
+export function closeLogInput(e: Entry, writeEndOpen = true): void {
   e.reader?.close();
   e.reader = null;
   e.feeder?.close();
   e.feeder = null;
   if (e.pipe) {
     close(e.pipe[0]);
-    close(e.pipe[1]);
+    if (writeEndOpen) close(e.pipe[1]);
   }
   e.pipe = null;
 }

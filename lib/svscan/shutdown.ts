@@ -8,7 +8,7 @@ import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../co
 import { close } from "../sys/fd.ts";
 import { SIG, signalIfThere } from "../sys/signal.ts";
 import { descendants } from "../proctree/descendants.ts";
-import type { Entry } from "./entry.ts";
+import { closeLogInput, type Entry } from "./entry.ts";
 import type { PipeKeeper } from "./pipe_keeper.ts";
 
 /** Options for {@link Scanner.shutdown}. */
@@ -80,14 +80,7 @@ export async function stopServices(
   await waitAll(logs.map((s) => s.done), Math.max(logDeadline, Date.now() + 1000));
   for (const sv of logs) if (sv.pid) sv.control("k");
   await waitAll(logs.map((s) => s.done), Date.now() + 1000);
-  for (const e of entries) {
-    e.reader?.close();
-    e.reader = null;
-    e.feeder?.close();
-    e.feeder = null;
-    if (e.pipe) close(e.pipe[0]);
-    e.pipe = null;
-  }
+  for (const e of entries) closeLogInput(e, false); // (write ends closed above)
 }
 
 async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
