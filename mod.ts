@@ -48,7 +48,7 @@ export type {
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
-export { ControlError } from "./lib/control/errors.ts";
+export { ControlError } from "./lib/control/control_error.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";
 export {
   format as formatTai64n,
@@ -61,8 +61,8 @@ export {
   Scanner,
   type ScannerOptions,
   type ServiceEntry,
-  type ShutdownOptions,
 } from "./lib/svscan/scanner.ts";
+export type { ShutdownOptions } from "./lib/svscan/shutdown.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";
 /** The multilog engine (script parser, log directories, rotation) as a library. */

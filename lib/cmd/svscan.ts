@@ -9,7 +9,7 @@
  */
 import { fatal } from "../common/output.ts";
 import { setSubreaper } from "../sys/proc.ts";
-import { serve } from "../svscan/serve.ts";
+import { runScanner } from "../svscan/run_scanner.ts";
 
 /** Runs svscan until TERM or INT. */
 export async function main(args: string[]): Promise<number> {
@@ -34,5 +34,5 @@ export async function main(args: string[]): Promise<number> {
       fatal("svscan", 111, "unable to become a subreaper: ", e);
     }
   }
-  return await serve(".", { reaping: init || subreaper });
+  return await runScanner(".", { reaping: init || subreaper });
 }

@@ -10,7 +10,7 @@ import type { ExtraStatus, LastExit } from "../supervise/extra_status.ts";
 import { readExtra } from "../supervise/extra_status.ts";
 import type { Status } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 import { readService } from "./svstat.ts";
 
 /** One entry of `svstat --json`. */

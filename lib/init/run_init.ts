@@ -8,12 +8,12 @@
  */
 import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
-import { reason } from "../common/errors.ts";
+import { isErrno, reason } from "../common/errors.ts";
 import type { Scanner } from "../svscan/scanner.ts";
 import { spawn } from "../sys/spawn.ts";
 import { reapAll, sweep, waitChild } from "../sys/reaper.ts";
 import { setSubreaper } from "../sys/proc.ts";
-import { kill, SIG, signalName } from "../sys/signal.ts";
+import { SIG, signalIfThere, signalName } from "../sys/signal.ts";
 import { getpgrp, getsid, isatty, tcgetpgrp, tcgetsid, tcsetpgrp } from "../sys/tty.ts";
 import type { WaitStatus } from "../sys/wait.ts";
 import type { InitOptions } from "./args.ts";
@@ -35,12 +35,6 @@ export interface InitRun {
 
 const NAME = "dt init";
 const say = (text: string) => errLine(`${NAME}: ${text}`);
-
-function send(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone */ }
-}
 
 function describe(s: WaitStatus): string {
   return s.signal === null ? `exit ${s.code}` : `signal ${signalName(s.signal)}`;
@@ -92,7 +86,7 @@ export async function runInit(run: InitRun): Promise<number> {
     const fwd = forwardAs(sig, opts.rewrites, ownSession);
     if (fwd !== 0) {
       if (fwd === SIG.STOP || JOB_CONTROL.has(fwd)) stopSent = true;
-      send(opts.singleChild ? child : -child, fwd);
+      signalIfThere(opts.singleChild ? child : -child, fwd);
       if (!opts.singleChild && startsEnd(sig, fwd)) groupSignalled = child;
     }
     verbose(`got ${signalName(sig)}, ${fwd === 0 ? "dropped it" : `sent ${signalName(fwd)}`}`);
@@ -100,12 +94,12 @@ export async function runInit(run: InitRun): Promise<number> {
       startEnd();
       killTimer = setLongTimeout(() => {
         verbose(`grace period over: killing ${opts.singleChild ? "PROG" : "PROG's group"}`);
-        send(opts.singleChild ? child : -child, SIG.KILL);
-        send(child, SIG.KILL);
+        signalIfThere(opts.singleChild ? child : -child, SIG.KILL);
+        signalIfThere(child, SIG.KILL);
       }, graceMs);
     }
     // dumb-init: after a terminal stop signal, stop dt too (its parent shell sees the job stop)
-    if (JOB_CONTROL.has(sig) && !pid1) send(Deno.pid, SIG.STOP);
+    if (JOB_CONTROL.has(sig) && !pid1) signalIfThere(Deno.pid, SIG.STOP);
   };
   // a PID-1 Deno without TERM/INT/HUP listeners dies of SIGSEGV: listen from the start
   for (const name of FORWARDED) Deno.addSignalListener(name, () => onSignal(SIG[name.slice(3)]));
@@ -129,7 +123,7 @@ export async function runInit(run: InitRun): Promise<number> {
   if (opts.services !== null) {
     // loaded only for -S: PROG alone starts sooner
     const { Scanner } = await import("../svscan/scanner.ts");
-    (await import("../svscan/contain.ts")).hostSupervisors("init");
+    (await import("../svscan/host_process.ts")).hostSupervisors("init");
     scanner = new Scanner(opts.services);
     scanner.start();
     const sc = scanner;
@@ -176,9 +170,8 @@ export async function runInit(run: InitRun): Promise<number> {
       pgroup: ownsTty ? 0 : undefined,
     });
   } catch (e) {
-    const code = (e as { code?: string }).code;
     say(`fatal: unable to run ${progName}: ${reason(e)}`);
-    return finish(code === "ENOENT" ? 127 : 126, false);
+    return finish(isErrno(e, "ENOENT") ? 127 : 126, false);
   }
   const ended = waitChild(child);
   if (ownsTty) {
@@ -188,7 +181,7 @@ export async function runInit(run: InitRun): Promise<number> {
       // stopped for it (bash -i stops itself with TTIN): resume it then
       for (const ms of [0, 25, 100, 300, 1000]) {
         setTimeout(() => {
-          if (!stopSent && stateOf(child) === "T") send(-child, SIG.CONT);
+          if (!stopSent && stateOf(child) === "T") signalIfThere(-child, SIG.CONT);
         }, ms);
       }
     } catch (e) {
