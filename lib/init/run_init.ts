@@ -2,7 +2,10 @@
  * `dt init` at work: start PROG (after the services of `-S`, if any), pass
  * signals on, reap every orphan, and end in order — PROG, then the services
  * (loggers last), then whatever is left (TERM, the grace period, KILL) — with
- * PROG's exit status.
+ * PROG's exit status. An `essential` service of `-S` that gives up (left down
+ * by its crash-loop budget, or ended after `svc -o`) ends it all the same
+ * way, with that service's status: its exit code, or 128 + the signal that
+ * ended it ({@link essentialCode}).
  *
  * @module
  */
@@ -36,6 +39,16 @@ export interface InitRun {
 const NAME = "dt init";
 const say = (text: string) => errLine(`${NAME}: ${text}`);
 
+/**
+ * dt init's exit status when an essential service gave up: the service's
+ * exit code, or 128 + the signal that ended it (as a shell reports it);
+ * 111 when how it ended is not known.
+ */
+export function essentialCode(code: number | null, signal: number | null): number {
+  if (signal !== null) return 128 + signal;
+  return code ?? 111;
+}
+
 function describe(s: WaitStatus): string {
   return s.signal === null ? `exit ${s.code}` : `signal ${signalName(s.signal)}`;
 }
@@ -68,6 +81,14 @@ export async function runInit(run: InitRun): Promise<number> {
   let groupSignalled = -1; // PROG's group already got the ending signal
   let killTimer: LongTimeout | undefined; // the grace may be longer than a runtime timer
   const early = Promise.withResolvers<number>(); // a TERM/INT before PROG started
+  // an essential service that gave up: dt's status then
+  const gaveUp = Promise.withResolvers<number>();
+  const giveUp = (name: string, code: number | null, signal: number | null) => {
+    if (ending) return;
+    const how = signal === null ? `exit ${code ?? "unknown"}` : `signal ${signalName(signal)}`;
+    say(`essential service ${name} gave up (${how}): ending`);
+    gaveUp.resolve(essentialCode(code, signal));
+  };
 
   const startEnd = () => {
     if (ending) return;
@@ -124,16 +145,19 @@ export async function runInit(run: InitRun): Promise<number> {
     // loaded only for -S: PROG alone starts sooner
     const { Scanner } = await import("../svscan/scanner.ts");
     (await import("../svscan/host_process.ts")).hostSupervisors("init");
-    scanner = new Scanner(opts.services);
+    scanner = new Scanner(opts.services, { onGiveUp: giveUp });
     scanner.start();
     const sc = scanner;
     const strict = opts.readyTimeoutMs !== null;
     const waitUntil = Date.now() + (opts.readyTimeoutMs ?? graceMs);
     let missing = servicesNotUp(sc);
-    while (missing.length && Date.now() < waitUntil && !ending) {
+    let gone: number | null = null;
+    gaveUp.promise.then((c) => gone = c);
+    while (missing.length && Date.now() < waitUntil && !ending && gone === null) {
       await sleep(50);
       missing = servicesNotUp(sc);
     }
+    if (gone !== null) return await finish(gone, false);
     if (missing.length && !ending && strict && run.argv.length) {
       say(`fatal: services not ready after ${opts.readyTimeoutMs} ms: ${missing.join(", ")}`);
       return await finish(111, false);
@@ -141,9 +165,12 @@ export async function runInit(run: InitRun): Promise<number> {
     if (missing.length && !ending) say(`warning: services not up: ${missing.join(", ")}`);
     else verbose("every service is up");
     if (run.argv.length === 0) {
-      // svscan as PID 1: run the services until TERM or INT
-      await early.promise;
-      return await finish(0, false);
+      // svscan as PID 1: run the services until TERM or INT, or an essential one gives up
+      const end = await Promise.race([
+        early.promise.then(() => 0),
+        gaveUp.promise.then((c) => ({ c })),
+      ]);
+      return await finish(typeof end === "number" ? 0 : end.c, false);
     }
     if (ending) return await finish(128 + (await early.promise), false);
   }
@@ -189,7 +216,21 @@ export async function runInit(run: InitRun): Promise<number> {
     }
   }
   verbose(`started ${progName}, pid ${child}`);
-  const s = await ended;
+  const first = await Promise.race([ended, gaveUp.promise.then((c) => ({ gaveUp: c }))]);
+  if ("gaveUp" in first) {
+    // PROG first, as at any end: TERM (its group), KILL after the grace
+    startEnd();
+    signalIfThere(opts.singleChild ? child : -child, SIG.TERM);
+    signalIfThere(opts.singleChild ? child : -child, SIG.CONT);
+    killTimer = setLongTimeout(
+      () => signalIfThere(opts.singleChild ? child : -child, SIG.KILL),
+      graceMs,
+    );
+    const s = await ended;
+    verbose(`${progName} ended: ${describe(s)}`);
+    return await finish(first.gaveUp, true);
+  }
+  const s = first;
   verbose(`${progName} ended: ${describe(s)}`);
   return await finish(exitCode(s, opts.okCodes), true);
 }

@@ -25,6 +25,7 @@ import { type AfterRecord, type ExtraStatus, initialExtra } from "./extra_status
 import { leftRecord, readinessAgain, watchFinish, watchLeft } from "./adoption.ts";
 import { announce } from "./announce.ts";
 import { afterRun } from "./finish.ts";
+import { runCheck } from "./check.ts";
 import type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 import { type Action, type Clock, type Event, initialState, type State, step } from "./machine.ts";
 import type { Readiness } from "./readiness.ts";
@@ -75,7 +76,7 @@ export class Supervisor {
   #okFd = -1;
   #control: { close(): void } | undefined;
   /** The restart pause's and timeout-kill's timers: each gives its event when due. */
-  readonly #timers = new Timers<"startTimer" | "killTimer">(
+  readonly #timers = new Timers<"startTimer" | "killTimer" | "checkTimer">(
     (name) => this.#guard(() => this.#dispatch({ type: name })),
   );
   /** The in-process service, while that is what runs. */
@@ -254,6 +255,27 @@ export class Supervisor {
         return;
       case "exit":
         return this.#release();
+      case "armCheck":
+        return this.#timers.arm("checkTimer", a.at);
+      case "cancelCheck":
+        return this.#timers.cancel("checkTimer");
+      case "runCheck":
+        runCheck({
+          cwdFd: this.#dir!.fd,
+          label: this.dir,
+          env: this.#env,
+          fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+          timeoutMs: a.files.checkTimeout,
+          log: this.#log,
+        }).then((ok) => this.#receive({ type: "checkDone", pid: a.pid, ok }));
+        return;
+      case "giveUp":
+        try {
+          this.#opts.onGiveUp?.(a.code, a.signal);
+        } catch (e) {
+          this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
+        }
+        return;
     }
   }
 

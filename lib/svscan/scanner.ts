@@ -49,6 +49,12 @@ export interface ScannerOptions {
   interval?: number;
   /** Environment for the services; default the one this process was started with. */
   env?: readonly (string | Uint8Array)[];
+  /**
+   * An `essential` service (its name here) gave up: left down by its
+   * crash-loop budget, or ended after `svc -o` (how it ended last). dt init
+   * -S ends then.
+   */
+  onGiveUp?: (name: string, code: number | null, signal: number | null) => void;
 }
 
 /**
@@ -91,6 +97,7 @@ export class Scanner {
   readonly #log: (line: string) => void;
   readonly #interval: number;
   readonly #env: readonly (string | Uint8Array)[];
+  readonly #onGiveUp: ScannerOptions["onGiveUp"];
   readonly #services = new Map<string, Entry>();
   /** The next fallback rescan, when one is needed. */
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +129,7 @@ export class Scanner {
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
+    this.#onGiveUp = opts.onGiveUp;
     this.#keeper = new PipeKeeper(
       this.#log,
       (name, text) => writeRecord(this.#path(name), this.#at(name), text),
@@ -179,6 +187,13 @@ export class Scanner {
       if (e.active && (e.main === null || (e.pipe !== null && e.log === null))) return true;
     }
     return false;
+  }
+
+  /** The service's name for the path `dir` this scanner gave its supervisor. */
+  #nameOf(dir: string): string {
+    return this.dir === "." || !dir.startsWith(`${this.dir}/`)
+      ? dir
+      : dir.slice(this.dir.length + 1);
   }
 
   /** The path of a service name inside the scan directory. */
@@ -379,7 +394,20 @@ export class Scanner {
     runner?: ServiceRunner,
     adopt?: Handover,
   ): Supervisor | null {
-    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner, adopt, at });
+    // (a logger has no essential file of its own: only a main service may end the host)
+    const give = this.#onGiveUp;
+    const onGiveUp = runner === undefined && give !== undefined
+      ? (code: number | null, signal: number | null) => give(this.#nameOf(dir), code, signal)
+      : undefined;
+    const sv = new Supervisor(dir, {
+      fds,
+      env: this.#env,
+      log: this.#log,
+      runner,
+      adopt,
+      at,
+      onGiveUp,
+    });
     try {
       sv.start();
     } catch (e) {

@@ -105,6 +105,7 @@ Deno.test("svstat --json: one entry from the 18 bytes and the extra state", () =
     ready_seconds: null,
     last_exit: null,
     restarts: null,
+    left_down: null,
   });
   const x = {
     ...initialExtra(0),
