@@ -10,9 +10,8 @@
 import { reason, SysError } from "../common/errors.ts";
 import { ERRNO } from "../common/errno.ts";
 import { errLine } from "../common/output.ts";
-import { close, O, pipe } from "../sys/fd.ts";
-import { AT_FDCWD, readDirNames, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
-import { ownDirectory } from "../sys/held_file.ts";
+import { pipe } from "../sys/fd.ts";
+import { tryStatAt } from "../sys/dir_fd.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
 import {
   type Handover,
@@ -20,6 +19,7 @@ import {
   type Stdio,
   SuperviseError,
   Supervisor,
+  type SupervisorOptions,
 } from "../supervise/supervisor.ts";
 import { type DirAt, ServiceDir } from "../supervise/service_dir.ts";
 import { startingEnv } from "../sys/launched.ts";
@@ -27,6 +27,7 @@ import { preparePeek } from "../sys/pipe_peek.ts";
 import { logRunner } from "../logger/runner.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper } from "./pipe_keeper.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
+import { ScanDir } from "./scan_dir.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
 import { inDir } from "../common/paths.ts";
 import { closeLogInput, type Entry, inProcessInput, processInput } from "./entry.ts";
@@ -113,10 +114,8 @@ export class Scanner {
   readonly #keeper: PipeKeeper;
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
-  /** The scan directory, held (as svscan's chdir holds it), or -1 until it can be opened. */
-  #scanFd = -1;
-  /** True when no other account can write the scan directory (a symlink in it is followed). */
-  #scanTrusted = true;
+  /** The scan directory, held (as svscan's chdir holds it) from the first scan. */
+  readonly #scanDir: ScanDir;
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
@@ -125,6 +124,7 @@ export class Scanner {
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
+    this.#scanDir = new ScanDir(dir);
     this.#log = opts.log ?? errLine;
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
@@ -132,7 +132,7 @@ export class Scanner {
     this.#onGiveUp = opts.onGiveUp;
     this.#keeper = new PipeKeeper(
       this.#log,
-      (name, text) => writeRecord(this.#path(name), this.#at(name), text),
+      (name, text) => writeRecord(this.#path(name), this.#scanDir.at(name), text),
     );
   }
 
@@ -189,13 +189,6 @@ export class Scanner {
     return false;
   }
 
-  /** The service's name for the path `dir` this scanner gave its supervisor. */
-  #nameOf(dir: string): string {
-    return this.dir === "." || !dir.startsWith(`${this.dir}/`)
-      ? dir
-      : dir.slice(this.dir.length + 1);
-  }
-
   /** The path of a service name inside the scan directory. */
   #path(name: string): string {
     return inDir(this.dir, name);
@@ -211,14 +204,16 @@ export class Scanner {
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
-      names = withSpare(() => this.#readNames()).sort();
+      names = withSpare(() => this.#scanDir.names()).sort();
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
       this.#schedule(true);
       return;
     }
     this.#oldKeepers ??= oldKeepers(
-      names.filter((n) => !n.startsWith(".")).map((n) => readRecord(this.#path(n), this.#at(n))),
+      names.filter((n) => !n.startsWith(".")).map((n) =>
+        readRecord(this.#path(n), this.#scanDir.at(n))
+      ),
     );
     for (const name of names) {
       if (name.startsWith(".")) continue;
@@ -241,33 +236,6 @@ export class Scanner {
     if (this.#added > 0) this.#settler.busy();
   }
 
-  /**
-   * The names in the scan directory (raw bytes kept: a name that is not
-   * UTF-8 is a service too), read through the directory held since the
-   * first scan, as svscan reads the directory it chdir'd into.
-   */
-  #readNames(): string[] {
-    if (this.#scanFd < 0) {
-      const fd = tryOpenAt(AT_FDCWD, this.dir, O.RDONLY | O.DIRECTORY);
-      if (fd < 0) throw new SysError("open", -fd, this.dir);
-      const st = tryStatAt(fd, "");
-      this.#scanTrusted = typeof st !== "number" && ownDirectory(st);
-      this.#scanFd = fd;
-    }
-    const fd = tryOpenAt(this.#scanFd, ".", O.RDONLY | O.DIRECTORY);
-    if (fd < 0) throw new SysError("open", -fd, this.dir);
-    try {
-      return readDirNames(fd, this.dir);
-    } finally {
-      close(fd);
-    }
-  }
-
-  /** Where service `name` is opened from: the held scan directory. */
-  #at(name: string): DirAt {
-    return { fd: this.#scanFd, trusted: this.#scanTrusted, name };
-  }
-
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
@@ -281,7 +249,7 @@ export class Scanner {
 
   #startService(name: string): void {
     const fn = this.#path(name);
-    const st = tryStatAt(this.#scanFd, name, this.#scanTrusted);
+    const st = this.#scanDir.stat(name);
     if (typeof st === "number") {
       this.#log(`svscan: warning: unable to stat ${fn}: ${reason(new SysError("stat", -st))}`);
       this.#retry = true;
@@ -315,7 +283,7 @@ export class Scanner {
     if (e.main !== null && e.log !== null) return; // all there: nothing to open
     let dir: ServiceDir;
     try {
-      dir = ServiceDir.open(fn, this.#at(name));
+      dir = ServiceDir.open(fn, this.#scanDir.at(name));
     } catch (err) {
       if (outOfFds(err)) this.#outOfFds.push(fn);
       else this.#log(`svscan: warning: unable to open ${fn}: ${reason(err)}`);
@@ -395,10 +363,10 @@ export class Scanner {
     adopt?: Handover,
   ): Supervisor | null {
     // (a logger has no essential file of its own: only a main service may end the host)
-    const give = this.#onGiveUp;
-    const onGiveUp = runner === undefined && give !== undefined
-      ? (code: number | null, signal: number | null) => give(this.#nameOf(dir), code, signal)
-      : undefined;
+    const give = this.#onGiveUp, name = dir.slice(dir.lastIndexOf("/") + 1);
+    const onGiveUp: SupervisorOptions["onGiveUp"] = runner
+      ? undefined
+      : give && ((c, s) => give(name, c, s));
     const sv = new Supervisor(dir, {
       fds,
       env: this.#env,
@@ -451,8 +419,7 @@ export class Scanner {
     this.#watch?.close();
     this.#watch = null;
     await stopServices([...this.#services.values()], this.#keeper, graceMs, opts);
-    if (this.#scanFd >= 0) close(this.#scanFd);
-    this.#scanFd = -1;
+    this.#scanDir.close();
   }
 }
 
