@@ -26,11 +26,13 @@ export { type DirAt, ServiceDir } from "./lib/supervise/service_dir.ts";
 /** The supervisor's decisions, pure: a state, an event, the next state and the actions. */
 export {
   type Action,
+  type CheckState,
   type Clock,
   type Event,
   ImpossibleEvent,
   initialState,
   type LeftRunning,
+  type Policy,
   type State,
   type Step,
   step,

@@ -39,7 +39,16 @@ import {
 export { RESTART_PAUSE_MS } from "./policy.ts";
 export { initialState } from "./initial_state.ts";
 
-export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
+export type {
+  Action,
+  CheckState,
+  Clock,
+  Event,
+  LeftRunning,
+  Policy,
+  State,
+  Step,
+} from "./machine_types.ts";
 
 const CONTROL_SIGNALS: Record<string, number> = {
   a: SIG.ALRM,
