@@ -5,8 +5,8 @@
  * follow a service through its life on the same fake clock.
  */
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
+import { action, steps } from "./_machine.ts";
 import {
-  type Action,
   type Clock,
   type Event,
   ImpossibleEvent,
@@ -81,21 +81,6 @@ function short(s: State): string {
     s.killAt !== null ? `kill@${s.killAt}` : "",
     s.startAfterFinish ? "start after finish" : "",
   ].filter(Boolean).join(", ");
-}
-
-function action(a: Action): string {
-  switch (a.type) {
-    case "announce":
-    case "event":
-      return `${a.type} ${a.event}`;
-    case "signal":
-      return `signal ${a.sig}`;
-    case "armStart":
-    case "armKill":
-      return `${a.type} @${a.at}`;
-    default:
-      return a.type;
-  }
 }
 
 function outcome(s: State, e: Event): string {
@@ -410,13 +395,7 @@ Deno.test("machine: every event in every kind of state", async (t) => {
 
 /** Steps `events` in turn, each at its own time; the actions of each, in short. */
 function run(s: State, events: [number, Event][]): { state: State; log: string[] } {
-  const log: string[] = [];
-  for (const [mono, e] of events) {
-    const r = step(s, e, { ...T, mono });
-    s = r.state;
-    log.push(`${mono} ${e.type}: ${r.actions.map(action).join("; ")}`);
-  }
-  return { state: s, log };
+  return steps(s, events, T);
 }
 
 const started = (pid: number, ready = false): Event => ({
@@ -468,7 +447,7 @@ Deno.test("machine: svc -d with down-signal and timeout-kill; KILL only to the p
     [13_100, exited(42)],
   ]);
   assertEquals(log, [
-    "10000 command: signal 3; signal 18; armKill @13000; announce s",
+    "10000 svc -d: signal 3; signal 18; armKill @13000; announce s",
     "13000 killTimer: signal 9",
     "13100 exited: announce d; serviceExit; event D",
   ]);
@@ -488,7 +467,7 @@ Deno.test("machine: svc -x while a restart is due ends the supervisor when it co
     [10_000, cmd("x")],
     [10_500, { type: "startTimer" }],
   ]);
-  assertEquals(log, ["10000 command: announce s", "10500 startTimer: announce x; exit"]);
+  assertEquals(log, ["10000 svc -x: announce s", "10500 startTimer: announce x; exit"]);
   assertEquals(state.phase, "exited");
 });
 
@@ -503,7 +482,7 @@ Deno.test("machine: finish runs after ./run; svc -u meanwhile starts it once fin
   assertEquals(log, [
     "10000 exited: announce d; serviceExit; afterRun",
     "10001 finishStarted: announce s",
-    "10002 command: announce s",
+    "10002 svc -u: announce s",
     "10500 finished: announce D; spawn",
   ]);
 });

@@ -5,8 +5,8 @@
  * giving up, and checks that make a run ready or restart it.
  */
 import { assertEquals } from "../helpers/assert.ts";
+import { action, steps } from "./_machine.ts";
 import {
-  type Action,
   type Clock,
   type Event,
   initialState,
@@ -18,34 +18,9 @@ import { SIG } from "../../lib/sys/signal.ts";
 
 const T: Clock = { mono: 0, when: { sec: 100, nano: 0 }, wall: 1_000 };
 
-function act(a: Action): string {
-  switch (a.type) {
-    case "announce":
-    case "event":
-      return `${a.type} ${a.event}`;
-    case "signal":
-      return `signal ${a.sig}`;
-    case "armStart":
-    case "armKill":
-    case "armCheck":
-      return `${a.type} @${a.at}`;
-    case "giveUp":
-      return `giveUp ${a.code} ${a.signal}`;
-    default:
-      return a.type;
-  }
-}
-
 /** Steps `events` in turn at their times; every action, `time event: actions`. */
 function run(s: State, events: [number, Event][]): { state: State; log: string[] } {
-  const log: string[] = [];
-  for (const [mono, e] of events) {
-    const r = step(s, e, { ...T, mono });
-    s = r.state;
-    const what = e.type === "command" ? `svc -${e.ch}` : e.type;
-    log.push(`${mono} ${what}: ${r.actions.map(act).join("; ")}`);
-  }
-  return { state: s, log };
+  return steps(s, events, T);
 }
 
 const started = (pid: number, files: ServiceFiles): Event => ({
@@ -191,7 +166,7 @@ Deno.test("policy: a scanner killed meanwhile leaves the count and a service lef
   };
   const s = initialState({ downFile: false, record }, t);
   assertEquals([s.phase, s.wantUp, s.extra.leftDown], ["down", false, "start-limit"]);
-  assertEquals(step(s, begin, t).actions.map(act), ["announce s"]); // no start: left down
+  assertEquals(step(s, begin, t).actions.map(action), ["announce s"]); // no start: left down
   const counted = initialState({ downFile: false, record: { ...record, leftDown: null } }, t);
   assertEquals(counted.policy, { delay: 4000, next: 4000, ends: [49_000, 49_500] });
 });
