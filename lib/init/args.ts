@@ -36,6 +36,11 @@ export interface InitOptions {
   verbose: boolean;
   /** `-w`: print each reaped orphan. */
   warnReaped: boolean;
+  /**
+   * `-l`: the services without a `log/`, and PROG, write to dt's stdout
+   * through dt, line by line, each line prefixed with the name (`web: …`).
+   */
+  logPrefix: boolean;
   help: boolean;
   version: boolean;
   /** PROG and its arguments (empty: none given). */
@@ -57,6 +62,7 @@ const FLAGS: Record<string, string> = {
   c: "single-child",
   v: "verbose",
   w: "warn-reaped",
+  l: "log-prefix",
   h: "help",
   V: "version",
 };
@@ -75,6 +81,7 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
     readyTimeoutMs: null,
     verbose: false,
     warnReaped: false,
+    logPrefix: false,
     help: false,
     version: false,
     prog: [],
@@ -90,6 +97,9 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
         return null;
       case "w":
         opts.warnReaped = true;
+        return null;
+      case "l":
+        opts.logPrefix = true;
         return null;
       case "h":
         opts.help = true;

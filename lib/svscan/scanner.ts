@@ -40,6 +40,8 @@ import {
 } from "./pipe_keeper.ts";
 import { leftRunning } from "../supervise/running.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
+import type { TreeMirror } from "./mirror.ts";
+import { type LineOutput, PrefixedInput } from "./stdout_lines.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
 
 /**
@@ -72,6 +74,16 @@ export interface ScannerOptions {
   interval?: number;
   /** Environment for the services; default the one this process was started with. */
   env?: readonly (string | Uint8Array)[];
+  /**
+   * The mirror of a tree that cannot hold its state (mirror.ts): the scanner
+   * scans it, syncs it before each scan, and watches its source for changes.
+   */
+  mirror?: TreeMirror;
+  /**
+   * Where the stdout of each service without a `log/` goes, line by line,
+   * prefixed with its name (`--log-prefix`); default: this process's stdout, as it is.
+   */
+  output?: LineOutput;
 }
 
 /**
@@ -105,6 +117,8 @@ interface Entry {
   pipe: [number, number] | null;
   /** The scanner's reader of the pipe while the logger runs in-process (or is fed), or null. */
   reader: PipeReader | null;
+  /** With an output, for a service without a log: the pipe of its stdout and its reader. */
+  out: { pipe: Pipe; input: PrefixedInput } | null;
   /** The pipe a process logger reads while it is fed what was read ahead, or null. */
   feeder: PipeFeeder | null;
   /** Seen at the last scan. */
@@ -153,6 +167,12 @@ export class Scanner {
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
   readonly #settler = new Settler();
+  /** The mirror scanned, or null (the scan directory is the tree itself). */
+  readonly #mirror: TreeMirror | null;
+  /** The watch of the mirror's source, or null. */
+  #sourceWatch: ScanWatch | null = null;
+  /** Where services without a log write, prefixed, or null. */
+  readonly #output: LineOutput | null;
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
@@ -161,6 +181,8 @@ export class Scanner {
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
+    this.#mirror = opts.mirror ?? null;
+    this.#output = opts.output ?? null;
     this.#keeper = new PipeKeeper(this.#log, (name, text) => this.#record(name, text));
   }
 
@@ -190,6 +212,11 @@ export class Scanner {
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
     } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
+    if (this.#mirror !== null) {
+      try {
+        this.#sourceWatch = watchScanDir(this.#mirror.source, () => this.scan());
+      } catch { /* the periodic rescan syncs the mirror */ }
+    }
     this.#keepAlive = setInterval(() => {}, 1 << 30);
     this.scan();
   }
@@ -211,6 +238,9 @@ export class Scanner {
   /** True when the next scan must come from the timer: no complete watch, or a retry pending. */
   #needsRescan(): boolean {
     if (this.#watch === null || !this.#watch.complete || this.#retry) return true;
+    if (this.#mirror !== null && (this.#sourceWatch === null || !this.#sourceWatch.complete)) {
+      return true;
+    }
     for (const e of this.#services.values()) {
       if (e.active && (e.main === null || (e.pipe !== null && e.log === null))) return true;
     }
@@ -230,6 +260,14 @@ export class Scanner {
     this.#added = 0;
     this.#retry = false;
     for (const e of this.#services.values()) e.active = false;
+    if (this.#mirror !== null) {
+      try {
+        this.#mirror.sync();
+      } catch (e) {
+        this.#log(`svscan: warning: unable to read directory ${this.#mirror.source}: ${reason(e)}`);
+        this.#retry = true;
+      }
+    }
     let names: string[];
     try {
       names = withSpare(() => this.#readNames()).sort();
@@ -262,6 +300,7 @@ export class Scanner {
         close(e.pipe[0]);
         close(e.pipe[1]);
       }
+      this.#closeOut(e);
       this.#services.delete(key);
     }
     this.#keepPipes();
@@ -337,7 +376,10 @@ export class Scanner {
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
-    for (const e of this.#services.values()) if (e.pipe) pipes.set(e.name, e.pipe);
+    for (const e of this.#services.values()) {
+      const p = e.pipe ?? e.out?.pipe;
+      if (p) pipes.set(e.name, p);
+    }
     this.#keeper.keep(pipes);
     if (this.#oldKeepers?.length) {
       endOldKeepers(this.#oldKeepers);
@@ -400,6 +442,7 @@ export class Scanner {
         log: null,
         pipe: null,
         reader: null,
+        out: null,
         feeder: null,
         active: true,
       };
@@ -438,9 +481,11 @@ export class Scanner {
         return;
       }
     }
+    if (e.pipe === null && e.out === null && this.#output !== null) this.#prefixOut(e, fn, dir);
     if (e.main === null) {
       // the pipe's write end once there is a log (a running service gets it at its next start)
-      const stdio = (): Stdio => entry.pipe ? [0, entry.pipe[1], 2] : [0, 1, 2];
+      const stdio = (): Stdio =>
+        entry.pipe ? [0, entry.pipe[1], 2] : entry.out ? [0, entry.out.pipe[1], 2] : [0, 1, 2];
       const at = { fd: dir.fd, trusted: true, name: "." };
       e.main = this.#supervise(fn, at, stdio, (sv) => entry.main = sv);
     }
@@ -456,6 +501,35 @@ export class Scanner {
       const at = { fd: dir.fd, trusted: dir.trusted, name: "log" };
       e.log = this.#supervise(`${fn}/log`, at, stdio, (sv) => entry.log = sv, runner);
     }
+  }
+
+  /**
+   * A service without a log, with an output: its stdout goes into a pipe the
+   * scanner holds (the keeper too, so a scanner that dies loses none of it),
+   * read line by line onto the output with its name as prefix.
+   */
+  #prefixOut(e: Entry, fn: string, dir: ServiceDir): void {
+    let p: Pipe;
+    try {
+      p = this.#reclaim(dir) ?? pipe();
+    } catch (err) {
+      if (outOfFds(err)) this.#short++;
+      else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+      return;
+    }
+    const input = new PrefixedInput(p[0], e.name, this.#output!, (err) => {
+      this.#log(`svscan: warning: ${fn}: unable to write its output: ${reason(err)}`);
+    });
+    e.out = { pipe: p, input };
+  }
+
+  /** Closes a service's prefixed output (both ends: nothing more is read). */
+  #closeOut(e: Entry): void {
+    if (e.out === null) return;
+    e.out.input.close();
+    close(e.out.pipe[0]);
+    close(e.out.pipe[1]);
+    e.out = null;
   }
 
   /** What an in-process logger reads: the pipe's reader, with what a feeder still held first. */
@@ -562,6 +636,8 @@ export class Scanner {
     this.#keepAlive = undefined;
     this.#watch?.close();
     this.#watch = null;
+    this.#sourceWatch?.close();
+    this.#sourceWatch = null;
     const deadline = Date.now() + graceMs;
     const entries = [...this.#services.values()];
     const mains = entries.flatMap((e) => e.main ? [e.main] : []);
@@ -598,11 +674,14 @@ export class Scanner {
     for (const sv of logs) sv.control("x");
     // no writer left but the keeper's end and this one: close both, so loggers see the end
     this.#keeper.stop(entries.map((e) => e.name));
+    const outs = entries.flatMap((e) => e.out ? [e.out] : []);
     for (const e of entries) {
       if (e.pipe) close(e.pipe[1]);
+      if (e.out) close(e.out.pipe[1]);
+      if (e.out) e.out.pipe[1] = -1;
     }
     const logDeadline = Math.max(deadline, Date.now() + 1000);
-    await waitAll(logs.map((s) => s.done), logDeadline);
+    await waitAll([...logs.map((s) => s.done), ...outs.map((o) => o.input.ended)], logDeadline);
     for (const sv of logs) sv.control("dx");
     await waitAll(logs.map((s) => s.done), Math.max(logDeadline, Date.now() + 1000));
     for (const sv of logs) if (sv.pid) sv.control("k");
@@ -614,6 +693,11 @@ export class Scanner {
       e.feeder = null;
       if (e.pipe) close(e.pipe[0]);
       e.pipe = null;
+      if (e.out) {
+        e.out.input.close();
+        close(e.out.pipe[0]);
+        e.out = null;
+      }
     }
     if (this.#scanFd >= 0) close(this.#scanFd);
     this.#scanFd = -1;
