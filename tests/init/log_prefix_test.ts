@@ -5,7 +5,8 @@
  */
 import { LAUNCHER, waitFor, withSandbox } from "../helpers/mod.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { type Mode, MODES } from "./_lib.ts";
+import { MODES } from "./_lib.ts";
+import { dtPid } from "./_ro.ts";
 
 /** Lines each writer writes: about 8 MB each, 24 MB in all, far over what dt may hold. */
 const N = 160000;
@@ -16,12 +17,6 @@ const chatter = (name: string) =>
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
   return m ? Number(m[1]) : 0;
-}
-
-function dtPidOf(mode: Mode, pid: number): number {
-  if (mode === "sub") return pid;
-  const kids = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
-  return kids === "" ? 0 : Number(kids.split(" ")[0]);
 }
 
 for (const mode of MODES) {
@@ -57,7 +52,7 @@ for (const mode of MODES) {
       const opened = Deno.open(fifo, { read: true }); // resolves once dt's side opens it
       const proc = sb.start(cmd[0], cmd.slice(1), { cwd: sb.dir });
       const reader = await opened;
-      const pid = await waitFor("dt's pid", () => dtPidOf(mode, proc.pid));
+      const pid = await waitFor("dt's pid", () => dtPid(mode, proc.pid));
       // nobody reads: once every writer has started, dt holds what it holds
       await waitFor("every writer started", () => awks(pid) === 3);
       const before = rssKiB(pid);
