@@ -26,11 +26,13 @@ export { type DirAt, ServiceDir } from "./lib/supervise/service_dir.ts";
 /** The supervisor's decisions, pure: a state, an event, the next state and the actions. */
 export {
   type Action,
+  type CheckState,
   type Clock,
   type Event,
   ImpossibleEvent,
   initialState,
   type LeftRunning,
+  type Policy,
   type State,
   type Step,
   step,
@@ -48,7 +50,7 @@ export type {
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
-export { ControlError } from "./lib/control/errors.ts";
+export { ControlError } from "./lib/control/control_error.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";
 export {
   format as formatTai64n,
@@ -61,8 +63,8 @@ export {
   Scanner,
   type ScannerOptions,
   type ServiceEntry,
-  type ShutdownOptions,
 } from "./lib/svscan/scanner.ts";
+export type { ShutdownOptions } from "./lib/svscan/shutdown.ts";
 export { TreeMirror } from "./lib/svscan/mirror.ts";
 export { LineOutput } from "./lib/svscan/stdout_lines.ts";
 export { type PlacedTree, type PlaceOptions, placeTree } from "./lib/svscan/tree_state.ts";

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { errLine, fatal, out } from "../common/output.ts";
+import { errLine, failWith, fatal, out } from "../common/output.ts";
+import { isFailure } from "../common/failure.ts";
 import { VERSION } from "../common/version.ts";
-import { parseInitArgs } from "../init/args.ts";
-import { rawTail } from "../init/raw_args.ts";
-import { runInit } from "../init/runner.ts";
+import { INIT_SYNOPSIS as SYNOPSIS, parseInitArgs } from "../init/args.ts";
+import { rawTail } from "../sys/cmdline.ts";
+import { runInit } from "../init/run_init.ts";
 import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";
@@ -17,9 +18,6 @@ import { envChange, mergeEnv } from "../common/env_list.ts";
 import { encodeRaw } from "../common/raw_text.ts";
 import type { PlacedTree } from "../svscan/tree_state.ts";
 import type { LineOutput } from "../svscan/stdout_lines.ts";
-
-const SYNOPSIS =
-  "dt init [-clvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
 
 const HELP = `usage: ${SYNOPSIS}
        dt init [-lvw] [-t SECONDS] -S DIR
@@ -59,13 +57,8 @@ left gets TERM, the grace period, then KILL.
 
 /** Runs `dt init`. */
 export async function main(args: string[]): Promise<number> {
-  const parsed = parseInitArgs(args);
-  if (!parsed.ok) {
-    errLine(`dt init: fatal: ${parsed.error}`);
-    errLine(`dt init: usage: ${SYNOPSIS}`);
-    return 100;
-  }
-  const opts = parsed.opts;
+  const opts = parseInitArgs(args);
+  if (isFailure(opts)) return failWith(opts);
   if (opts.help) {
     out(HELP);
     return 0;

@@ -18,7 +18,7 @@ import { envChange, mergeEnv } from "../common/env_list.ts";
 import { encodeRaw } from "../common/raw_text.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { setSubreaper } from "../sys/proc.ts";
-import { serve, type ServeOptions } from "../svscan/serve.ts";
+import { runScanner, type RunScannerOptions } from "../svscan/run_scanner.ts";
 
 /** Runs svscan until TERM or INT. */
 export async function main(args: string[]): Promise<number> {
@@ -37,7 +37,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
   }
-  const opts: ServeOptions = { reaping: false };
+  const opts: RunScannerOptions = { reaping: false };
   if (readOnly) {
     const { placeTree } = await import("../svscan/tree_state.ts");
     let env = startingEnv();
@@ -70,5 +70,5 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   opts.reaping = init || subreaper;
-  return await serve(".", opts);
+  return await runScanner(".", opts);
 }

@@ -20,17 +20,17 @@
 import { fatal, warn } from "../common/output.ts";
 import { selfArgv } from "../common/self.ts";
 import { sendControl } from "../control/control.ts";
-import { ControlError } from "../control/errors.ts";
+import { ControlError } from "../control/control_error.ts";
 import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
-import { serve } from "../svscan/serve.ts";
+import { runScanner } from "../svscan/run_scanner.ts";
 import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
 import type { Pipe } from "../svscan/pipe_keeper.ts";
 import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
-export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
+const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
   "/usr/X11R6/bin";
 
 /**
@@ -126,5 +126,5 @@ export async function main(args: string[]): Promise<number> {
   }
   // the scanner of daemontools' boot is `svscan DIR` (the directory as given, byte for byte)
   setTitle(["svscan", dir]);
-  return await serve(".", { reaping: Deno.pid === 1, env, keep });
+  return await runScanner(".", { reaping: Deno.pid === 1, env, keep });
 }

@@ -8,7 +8,7 @@
 import { fatal } from "./output.ts";
 
 /** True when running as a `deno compile` binary. */
-export function isCompiled(): boolean {
+function isCompiled(): boolean {
   return Deno.build.standalone === true;
 }
 
@@ -47,7 +47,7 @@ export function selfArgv(prog: string): string[] {
 }
 
 /** The module that runs `prog`, from this process's main module (see {@link selfArgv}). */
-export function entryFor(prog: string, main: string = new URL(Deno.mainModule).pathname): string {
+function entryFor(prog: string, main: string = new URL(Deno.mainModule).pathname): string {
   const one = /^(.*)\/one\/[^/]+\.js$/.exec(main);
   if (one === null) return main;
   for (const p of [`${one[1]}/one/${prog}.js`, `${one[1]}/dt.js`]) {

@@ -19,7 +19,7 @@ import { close } from "../sys/fd.ts";
 import { addWatch, IN, inotifyInit, readEvents } from "../sys/inotify.ts";
 import { type Watched, watchReadable } from "../sys/poller.ts";
 import { supervisorRunning } from "./control.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 
 /** How often to look again when no event came. */
 export const RECHECK_MS = 250;
@@ -41,7 +41,7 @@ function isDir(path: string): boolean {
  * (`what` + the reason) when waiting cannot help: any other failure, or
  * `dir` itself missing when `mayBeMissing` is false.
  */
-export function supervisedNow(dir: string, what: string, mayBeMissing: boolean): boolean {
+function supervisedNow(dir: string, what: string, mayBeMissing: boolean): boolean {
   try {
     return supervisorRunning(dir);
   } catch (e) {

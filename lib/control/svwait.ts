@@ -19,7 +19,8 @@ import { readExtra } from "../supervise/extra_status.ts";
 import { decodeStatus } from "../supervise/status.ts";
 import { supervisorRunning } from "./control.ts";
 import { awaitSupervisor } from "./await_supervisor.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
+import { type Failure, usageFailure } from "../common/failure.ts";
 
 /** The state waited for: -u up, -U up and ready, -d down, -D down and finish done. */
 export type Want = "u" | "U" | "d" | "D";
@@ -34,12 +35,20 @@ export interface SvwaitArgs {
   dirs: string[];
 }
 
+/** `dt svwait`'s usage line. */
+export const SVWAIT_SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";
+
 /**
- * Parses `dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...`; a string says what
- * is wrong (an unknown option, `--bogus` included, a bad -t), "" when the
- * usage alone says it (no DIR).
+ * Parses `dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...`: the arguments, or
+ * the usage error (what is wrong, an unknown option, `--bogus` included, a
+ * bad -t, then the usage line; the usage alone for no DIR; exit 100).
  */
-export function parseSvwait(args: readonly string[]): SvwaitArgs | string {
+export function parseSvwait(args: readonly string[]): SvwaitArgs | Failure {
+  const r = parse(args);
+  return typeof r === "string" ? usageFailure("dt svwait", SVWAIT_SYNOPSIS, r) : r;
+}
+
+function parse(args: readonly string[]): SvwaitArgs | string {
   const g = getopt(args, "uUdDaot:");
   if (g.bad !== undefined) {
     return g.badKind === "missing" ? `option -${g.bad} needs a value` : `unknown option: -${g.bad}`;

@@ -22,12 +22,6 @@ export interface ProgOutput {
   finish(deadline: number): Promise<void>;
 }
 
-/** The last step of `argv0`, the name PROG's lines carry (`/usr/bin/app` → `app`). */
-export function progName(argv0: string): string {
-  const name = argv0.replace(/\/+$/, "");
-  return name.slice(name.lastIndexOf("/") + 1) || argv0;
-}
-
 /**
  * PROG's output through `output`, prefixed with `name`; null when dt's stdout
  * is a terminal (PROG writes to it directly). Throws `SysError` when the
@@ -38,6 +32,7 @@ export function prefixProgOutput(name: string, output: LineOutput): ProgOutput |
   preparePeek();
   const [r, w] = pipe();
   let writeEnd = w;
+  // (no fault to hear of: the output never fails a write, it drops them once stdout is gone)
   const input = new PrefixedInput(r, name, output, () => {});
   return {
     fds: [0, w, 2],

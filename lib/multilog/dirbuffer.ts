@@ -16,9 +16,9 @@
  */
 
 /** djb's buffer size for each log directory in multilog.c. */
-export const DIR_BUFFER = 512;
+const DIR_BUFFER = 512;
 /** How far below `size` multilog starts looking for a line end to cut at. */
-export const CUT_ZONE = 2000;
+const CUT_ZONE = 2000;
 
 /** Staged bytes of one directory and the offsets in them where `current` is rotated. */
 export interface StagedBatch {

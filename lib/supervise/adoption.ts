@@ -10,7 +10,9 @@
 import { setLongTimeout } from "../common/long_timer.ts";
 import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
 import { kill, SIG } from "../sys/signal.ts";
+import { reason } from "../common/errors.ts";
 import { decodeStatus, type WaitStatus } from "../sys/wait.ts";
+import type { Event } from "./machine_types.ts";
 import { type AfterRecord, decodeExtra, EXTRA_STATUS, type ExtraStatus } from "./extra_status.ts";
 import { Readiness } from "./readiness.ts";
 import { bootId, startTime } from "./running.ts";
@@ -52,16 +54,47 @@ export function watchLeft(pid: number, ended: (s: WaitStatus) => void): ExitWatc
 }
 
 /**
- * The readiness channels of a run left running, not ready yet, read again:
- * its notification FIFO, its notify socket's name bound again. Throws when
- * they cannot be had.
+ * The readiness of a run left running, not ready yet, read again (its
+ * notification FIFO, its notify socket's name bound again), its events to
+ * `receive`; null, reported to `warn`, when it cannot be had.
  */
 export function readinessAgain(
   dir: ServiceDir,
+  run: { pid: number; files: ServiceFiles; notify: string | null },
+  receive: (e: Event) => void,
+  warn: (line: string) => void,
+): Readiness | null {
+  try {
+    const r = new Readiness(run.files, dir, { notify: run.notify });
+    r.follow(run.pid, receive, warn);
+    return r;
+  } catch (e) {
+    warn(`unable to read readiness again: ${reason(e)}`);
+    return null;
+  }
+}
+
+/**
+ * What comes after a run a supervisor that died left under way: its
+ * `./finish`, still running, watched (`done` once it ends); else the after
+ * run to do again (the tree's leftovers ended, then `./finish`, not yet
+ * started), with how the run ended.
+ */
+export function afterRunAgain(
   files: ServiceFiles,
-  notify: string | null,
-): Readiness {
-  return new Readiness(files, dir, { notify });
+  after: AfterRecord,
+  done: () => void,
+): { watch: ExitWatch | null; again?: undefined } | {
+  watch?: undefined;
+  again: { files: ServiceFiles; sid: number; status: WaitStatus };
+} {
+  if (after.stage === "finish" && after.finishPid) {
+    const watch = watchFinish(files, after, done);
+    if (watch === null) queueMicrotask(done); // it ended meanwhile
+    return { watch };
+  }
+  const status = { pid: 0, code: after.code, signal: after.signal, core: false, raw: 0 };
+  return { again: { files, sid: after.sid, status } };
 }
 
 /**
@@ -69,7 +102,7 @@ export function readinessAgain(
  * and KILL when it outlives its `timeout-finish` (counted from its start).
  * Null when it is not that process any more (ended meanwhile).
  */
-export function watchFinish(
+function watchFinish(
   files: ServiceFiles,
   after: AfterRecord,
   done: () => void,

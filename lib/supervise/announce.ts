@@ -35,6 +35,10 @@ export function extraOf(s: State): ExtraStatus {
       }
       : null,
     after: s.after,
+    backoff: {
+      delay: s.policy.delay,
+      ends: s.policy.ends.map((m) => Math.round(Date.now() - (performance.now() - m))),
+    },
     boot: bootId() ?? undefined,
   };
 }

@@ -40,7 +40,35 @@ export interface RunFiles {
   notificationFd: number | null;
   /** `notify-socket` exists. */
   notifySocket: boolean;
+  /** `restart-delay-max`, ms, or null (absent from an older dt's record). */
+  restartDelayMax?: number | null;
+  /** `start-limit-burst`, or null. */
+  startLimitBurst?: number | null;
+  /** `start-limit-interval`, ms. */
+  startLimitInterval?: number;
+  /** `check` exists. */
+  check?: boolean;
+  /** `check-interval`, ms. */
+  checkInterval?: number;
+  /** `check-timeout`, ms. */
+  checkTimeout?: number;
+  /** `check-retries`. */
+  checkRetries?: number;
+  /** `essential` exists. */
+  essential?: boolean;
 }
+
+/** The record's names of the files a run keeps (JSON name → RunFiles name), beyond the first seven. */
+const MORE_FILES: [string, keyof RunFiles, "int" | "intOrNull" | "bool"][] = [
+  ["restart_delay_max", "restartDelayMax", "intOrNull"],
+  ["start_limit_burst", "startLimitBurst", "intOrNull"],
+  ["start_limit_interval", "startLimitInterval", "int"],
+  ["check", "check", "bool"],
+  ["check_interval", "checkInterval", "int"],
+  ["check_timeout", "checkTimeout", "int"],
+  ["check_retries", "checkRetries", "int"],
+  ["essential", "essential", "bool"],
+];
 
 /** What a run of `./run` started with, for a scanner that adopts it. */
 export interface RunRecord {
@@ -90,6 +118,10 @@ export interface ExtraStatus {
   restarts: number;
   /** The last `STATUS=` a NOTIFY_SOCKET service sent, or null. */
   statusText: string | null;
+  /** Why the service is left down, when it is (`start-limit`: its crash-loop budget is spent). */
+  leftDown?: string | null;
+  /** The restart back-off and the start-limit window: the next delay (ms), recent ends (epoch ms). */
+  backoff?: { delay: number; ends: number[] } | null;
   /** The current (or last) run, for adoption; null before the first. */
   run?: RunRecord | null;
   /** The boot the run records belong to (/proc/sys/kernel/random/boot_id): none survives a reboot. */
@@ -123,6 +155,8 @@ export function encodeExtra(s: ExtraStatus): string {
     last_exit: s.lastExit,
     restarts: s.restarts,
     status_text: s.statusText,
+    left_down: s.leftDown ?? null,
+    backoff: s.backoff ?? null,
     run: s.run ? encodeRun(s.run) : null,
     after: s.after ? encodeAfter(s.after) : null,
     boot: s.boot ?? null,
@@ -141,6 +175,7 @@ function encodeRun(r: RunRecord): Record<string, unknown> {
       kill_tree: f.killTree,
       notification_fd: f.notificationFd,
       notify_socket: f.notifySocket,
+      ...Object.fromEntries(MORE_FILES.map(([json, name]) => [json, f[name] ?? null])),
     },
     sid: r.sid,
     notify: r.notify,
@@ -190,6 +225,8 @@ export function decodeExtra(text: string): ExtraStatus | null {
       : { code: le.code as number | null, signal: le.signal as number | null },
     restarts: o.restarts,
     statusText: typeof o.status_text === "string" ? o.status_text : null,
+    ...(typeof o.left_down === "string" ? { leftDown: o.left_down } : {}),
+    ...withBackoff(o.backoff),
     ...withRecords(decodeRun(o.run), decodeAfter(o.after)),
     ...(typeof o.boot === "string" ? { boot: o.boot } : {}),
   };
@@ -198,6 +235,13 @@ export function decodeExtra(text: string): ExtraStatus | null {
 /** The adoption records, as properties only when there are some. */
 function withRecords(run: RunRecord | null, after: AfterRecord | null) {
   return { ...(run ? { run } : {}), ...(after ? { after } : {}) };
+}
+
+/** The back-off record, as a property only when there is one that is one. */
+function withBackoff(v: unknown) {
+  const b = obj(v);
+  if (b === null || !int(b.delay) || !Array.isArray(b.ends) || !b.ends.every(int)) return {};
+  return { backoff: { delay: b.delay, ends: b.ends as number[] } };
 }
 
 const bool = (v: unknown): v is boolean => typeof v === "boolean";
@@ -225,6 +269,11 @@ function decodeRun(v: unknown): RunRecord | null {
       killTree: f.kill_tree,
       notificationFd: f.notification_fd,
       notifySocket: f.notify_socket,
+      ...Object.fromEntries(
+        MORE_FILES.filter(([json, , kind]) =>
+          kind === "int" ? int(f[json]) : kind === "bool" ? bool(f[json]) : intOrNull(f[json])
+        ).map(([json, name]) => [name, f[json]]),
+      ),
     },
     sid: r.sid,
     notify: r.notify as string | null,

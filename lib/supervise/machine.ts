@@ -24,109 +24,31 @@
  */
 import { SIG } from "../sys/signal.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import { type ExtraStatus, initialExtra } from "./extra_status.ts";
-import type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
-import { fromRunFiles, PLAIN } from "./service_files.ts";
+import type { Action, Clock, Event, State, Step } from "./machine_types.ts";
+import {
+  checkDone,
+  checkDue,
+  countEnd,
+  nextPause,
+  readyByCheck,
+  rearm,
+  startChecks,
+  stopChecks,
+} from "./policy.ts";
 
-export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
+export { RESTART_PAUSE_MS } from "./policy.ts";
+export { initialState } from "./initial_state.ts";
 
-/** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
-export const RESTART_PAUSE_MS = 1000;
-
-/**
- * The state a supervisor starts in: `down` file, or what a supervisor that
- * died left (`left`: the service its status file names, still running as
- * started; `record`: its status.json). A run left running gets back the
- * files it started with, its kill-tree session, its readiness, its notify
- * socket and a `timeout-kill` under way; a run whose `./finish` (or
- * leftovers) was under way is finishing again. The one-second pause between
- * starts counts from the start the status names.
- */
-export function initialState(
-  o: { downFile: boolean; left?: LeftRunning | null; record?: ExtraStatus | null },
-  t: Clock,
-): State {
-  const s: State = {
-    phase: "down",
-    pid: 0,
-    want: true,
-    wantUp: !o.downFile,
-    paused: false,
-    exit: false,
-    when: t.when,
-    lastStart: -Infinity,
-    startAt: null,
-    startAfterFinish: false,
-    killAt: null,
-    killPid: 0,
-    files: PLAIN,
-    sid: 0,
-    notify: null,
-    after: null,
-    ranOnce: false,
-    extra: initialExtra(t.wall),
-  };
-  const l = o.left, x = o.record ?? null;
-  const run = x?.run ?? null;
-  if (!l) {
-    if (x === null || run === null) return s;
-    // ./finish (or the run's leftovers) was under way: it goes on, then the next start
-    if (x.state === "finishing" && x.after) {
-      return {
-        ...s,
-        phase: "finishing",
-        files: fromRunFiles(run.files),
-        after: x.after,
-        ranOnce: true,
-        extra: { ...x, state: "finishing" },
-      };
-    }
-    // the run ended while no supervisor watched it: what comes after it comes now (how it
-    // ended is not known), then the next start
-    if (x.state === "up" && (run.files.finish || run.sid !== 0)) {
-      const after = {
-        stage: run.sid ? "tree" as const : "finish" as const,
-        sid: run.sid,
-        code: null,
-        signal: null,
-        finishPid: 0,
-        finishStarted: 0,
-      };
-      return {
-        ...s,
-        phase: "finishing",
-        files: fromRunFiles(run.files),
-        after,
-        ranOnce: true,
-        extra: { ...x, state: "finishing", pid: 0, since: t.wall, lastExit: null, after },
-      };
-    }
-    return s;
-  }
-  const age = Math.max(0, t.wall - (l.when.sec * 1000 + l.when.nano / 1e6));
-  const up: State = {
-    ...s,
-    phase: "up",
-    pid: l.pid,
-    when: l.when,
-    paused: l.paused,
-    want: l.want !== null,
-    wantUp: l.want !== "d",
-    lastStart: t.mono - age,
-    ranOnce: true,
-    extra: { ...s.extra, state: "up", pid: l.pid },
-  };
-  if (run === null || run.pid !== l.pid || x === null || x.pid !== l.pid) return up;
-  return {
-    ...up,
-    files: fromRunFiles(run.files),
-    sid: run.sid,
-    notify: run.notify,
-    killAt: run.killAt === null ? null : t.mono + (run.killAt - t.wall),
-    killPid: run.killAt === null ? 0 : l.pid,
-    extra: { ...x, state: "up", pid: l.pid },
-  };
-}
+export type {
+  Action,
+  CheckState,
+  Clock,
+  Event,
+  LeftRunning,
+  Policy,
+  State,
+  Step,
+} from "./machine_types.ts";
 
 const CONTROL_SIGNALS: Record<string, number> = {
   a: SIG.ALRM,
@@ -177,9 +99,11 @@ export function step(state: State, e: Event, t: Clock): Step {
       } else if (s.pid) {
         out.push({ type: "watch", pid: s.pid });
         if (s.killAt !== null) out.push({ type: "armKill", at: s.killAt });
-        if (s.extra.ready === false) {
+        if (s.extra.ready === false && !readyByCheck(s.files)) {
           out.push({ type: "adoptReadiness", pid: s.pid, files: s.files, notify: s.notify });
         }
+        startChecks(s, out, t);
+        if (s.extra.ready === true) s.check = { ...s.check, passed: true };
       } else if (!s.want || s.wantUp) tryStart(s, out, t);
       break;
     case "takeOver":
@@ -213,12 +137,13 @@ export function step(state: State, e: Event, t: Clock): Step {
         state: "up",
         pid: e.pid,
         since: t.wall,
-        ready: e.declaresReadiness ? false : null,
+        ready: e.declaresReadiness || readyByCheck(e.files) ? false : null,
         readySince: null,
         restarts: first ? 0 : s.extra.restarts + 1,
         statusText: null,
       };
       announce("u");
+      startChecks(s, out, t);
       break;
     }
     case "startFailed":
@@ -255,6 +180,12 @@ export function step(state: State, e: Event, t: Clock): Step {
       s.extra = { ...s.extra, statusText: e.text };
       announce();
       break;
+    case "checkTimer":
+      checkDue(s, out);
+      break;
+    case "checkDone":
+      checkDone(s, e.pid, e.ok, out, t);
+      break;
   }
   return { state: s, actions: out };
 }
@@ -285,11 +216,13 @@ function command(s: State, ch: string, out: Action[], t: Clock): void {
     case "u":
       s.want = true;
       s.wantUp = true;
+      rearm(s);
       announce();
       if (!pid) tryStart(s, out, t);
       break;
     case "o":
       s.want = false;
+      rearm(s);
       announce();
       if (!pid) tryStart(s, out, t);
       break;
@@ -322,7 +255,7 @@ function tryStart(s: State, out: Action[], t: Clock): void {
     return;
   }
   if (s.startAt !== null || s.pid) return;
-  const wait = s.lastStart + RESTART_PAUSE_MS - t.mono;
+  const wait = s.lastStart + nextPause(s.files, s.policy) - t.mono;
   if (wait > 0) {
     s.startAt = t.mono + wait;
     out.push({ type: "armStart", at: s.startAt });
@@ -348,7 +281,11 @@ function cancelStart(s: State, out: Action[]): void {
 function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
   if (s.killAt !== null) out.push({ type: "cancelKill" });
   s.killAt = null;
+  stopChecks(s, out);
   const files = s.files, sid = s.sid;
+  // an end nobody asked for counts toward the crash-loop budget; spent, the service is left down
+  const spent = s.want && s.wantUp && countEnd(s, t);
+  if (spent) s.wantUp = false;
   const after = sid !== 0 || files.finish;
   s.sid = 0;
   s.pid = 0;
@@ -362,9 +299,14 @@ function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
     ready: s.extra.ready === null ? null : false,
     readySince: null,
     lastExit: { code: status.code, signal: status.signal },
+    ...(spent ? { leftDown: "start-limit" } : {}),
   };
   out.push({ type: "announce", event: "d" });
   out.push({ type: "serviceExit", status });
+  // an essential service that gives up (left down, or ended after svc -o) may end its host
+  if (files.essential && (spent || !s.want)) {
+    out.push({ type: "giveUp", code: status.code, signal: status.signal });
+  }
   if (after) {
     s.after = {
       stage: sid ? "tree" : "finish",

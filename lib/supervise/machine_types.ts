@@ -19,6 +19,28 @@ export interface Clock {
   wall: number;
 }
 
+/** What the crash-loop policy keeps (restart-delay-max, start-limit-burst, start-limit-interval). */
+export interface Policy {
+  /** The delay before the next start after a run shorter than restart-delay-max, ms. */
+  delay: number;
+  /** The pause before the next start, ms (1000, or the back-off's delay). */
+  next: number;
+  /** Monotonic ms of the recent ends of ./run that nobody asked for (the start-limit window). */
+  ends: number[];
+}
+
+/** A run's health check (`check`): when the next is due, whether one runs, how it went. */
+export interface CheckState {
+  /** Monotonic ms the next check is due at, or null. */
+  due: number | null;
+  /** A check runs now. */
+  running: boolean;
+  /** A check passed in this run (then failures count). */
+  passed: boolean;
+  /** Failures in a row since the last pass. */
+  failures: number;
+}
+
 /** What a supervisor knows of its service. */
 export interface State {
   /** Where the service is in its life (see machine.ts). */
@@ -53,6 +75,10 @@ export interface State {
   notify: string | null;
   /** While finishing: what comes after the run, and where it stands. */
   after: AfterRecord | null;
+  /** The crash-loop policy's count (policy.ts): the next restart's delay, the recent ends. */
+  policy: Policy;
+  /** The current run's health check (policy.ts). */
+  check: CheckState;
   /** True once `./run` started at least once under this supervisor. */
   ranOnce: boolean;
   /** dt's extra state (status.json). */
@@ -92,7 +118,11 @@ export type Event =
   /** The run with this pid said it is ready. */
   | { type: "ready"; pid: number }
   /** The run with this pid sent a STATUS= text. */
-  | { type: "statusText"; pid: number; text: string };
+  | { type: "statusText"; pid: number; text: string }
+  /** The next health check is due. */
+  | { type: "checkTimer" }
+  /** The health check of the run `pid` passed (`ok`) or failed. */
+  | { type: "checkDone"; pid: number; ok: boolean };
 
 /** What the supervisor is to do, in order. */
 export type Action =
@@ -122,7 +152,16 @@ export type Action =
   /** End what a kill-tree run left, then run `./finish`; answer with finished. */
   | { type: "afterRun"; files: ServiceFiles; sid: number; status: WaitStatus }
   /** The supervisor is done: release the directory. */
-  | { type: "exit" };
+  | { type: "exit" }
+  | { type: "armCheck"; at: number }
+  | { type: "cancelCheck" }
+  /** Run `./check` for the run `pid`; answer with checkDone. */
+  | { type: "runCheck"; pid: number; files: ServiceFiles }
+  /**
+   * An `essential` service gave up (left down by its crash-loop budget, or
+   * ended after `svc -o`): whoever hosts it may end (dt init -S).
+   */
+  | { type: "giveUp"; code: number | null; signal: number | null };
 
 /** What a step gives: the next state and what to do. */
 export interface Step {

@@ -21,14 +21,14 @@ import { startingEnv } from "../sys/launched.ts";
 import type { ExitWatch } from "../sys/pidfd.ts";
 import { kill } from "../sys/signal.ts";
 import { now } from "../tai64n/codec.ts";
-import { type AfterRecord, type ExtraStatus, initialExtra } from "./extra_status.ts";
-import { leftRecord, readinessAgain, watchFinish, watchLeft } from "./adoption.ts";
+import { type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { afterRunAgain, leftRecord, readinessAgain, watchLeft } from "./adoption.ts";
 import { announce } from "./announce.ts";
 import { afterRun } from "./finish.ts";
+import { runCheck } from "./check.ts";
 import type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 import { type Action, type Clock, type Event, initialState, type State, step } from "./machine.ts";
 import type { Readiness } from "./readiness.ts";
-import type { ServiceFiles } from "./service_files.ts";
 import { leftRunning, startTime } from "./running.ts";
 import type { ServiceDir } from "./service_dir.ts";
 import { startService } from "./start_run.ts";
@@ -75,7 +75,7 @@ export class Supervisor {
   #okFd = -1;
   #control: { close(): void } | undefined;
   /** The restart pause's and timeout-kill's timers: each gives its event when due. */
-  readonly #timers = new Timers<"startTimer" | "killTimer">(
+  readonly #timers = new Timers<"startTimer" | "killTimer" | "checkTimer">(
     (name) => this.#guard(() => this.#dispatch({ type: name })),
   );
   /** The in-process service, while that is what runs. */
@@ -214,12 +214,22 @@ export class Supervisor {
       case "spawn":
         this.#queue.push(this.#spawn());
         return;
-      case "watch":
-        return this.#watchLeftRunning(a.pid);
+      case "watch": // left running by a supervisor that died: watched, controlled by pid
+        this.#adopted = watchLeft(a.pid, (status) => {
+          this.#adopted = null;
+          this.#receive({ type: "exited", status });
+        });
+        return;
       case "adoptReadiness":
-        return this.#adoptReadiness(a.pid, a.files, a.notify);
-      case "adoptAfterRun":
-        return this.#adoptAfterRun(a.files, a.after);
+        this.#readiness = readinessAgain(this.#dir!, a, (e) => this.#receive(e), this.#warn);
+        return;
+      case "adoptAfterRun": {
+        // a finish a supervisor that died left running is waited for; else what was left is done
+        const left = afterRunAgain(a.files, a.after, () => this.#receive({ type: "finished" }));
+        if (left.watch !== undefined) this.#adopted = left.watch;
+        else this.#act({ type: "afterRun", ...left.again });
+        return;
+      }
       case "armStart":
         return this.#timers.arm("startTimer", a.at);
       case "cancelStart":
@@ -230,39 +240,58 @@ export class Supervisor {
       case "cancelKill":
         return this.#timers.cancel("killTimer");
       case "serviceExit":
-        try {
-          this.#opts.onServiceExit?.(a.status);
-        } catch (e) {
-          this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
-        }
-        return;
+        return this.#tell(() => this.#opts.onServiceExit?.(a.status));
       case "afterRun":
         afterRun({
+          ...this.#alongside(),
           files: a.files,
           sid: a.sid,
           ended: a.status,
-          cwdFd: this.#dir!.fd,
-          label: this.dir,
-          env: this.#env,
-          fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
-          log: this.#log,
           finishing: () => !this.#over,
           started: (pid) =>
             this.#receive({ type: "finishStarted", pid, started: startTime(pid) ?? 0 }),
-        }).catch((e) => this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`))
+        }).catch((e) => this.#warn(reason(e)))
           .finally(() => this.#receive({ type: "finished" }));
         return;
       case "exit":
         return this.#release();
+      case "armCheck":
+        return this.#timers.arm("checkTimer", a.at);
+      case "cancelCheck":
+        return this.#timers.cancel("checkTimer");
+      case "runCheck":
+        runCheck({ ...this.#alongside(), timeoutMs: a.files.checkTimeout })
+          .then((ok) => this.#receive({ type: "checkDone", pid: a.pid, ok }));
+        return;
+      case "giveUp":
+        return this.#tell(() => this.#opts.onGiveUp?.(a.code, a.signal));
     }
   }
+
+  /** What ./finish and ./check run with: the held directory, the environment, the stdio. */
+  #alongside() {
+    const fds = typeof this.#fds === "function" ? this.#fds() : this.#fds;
+    return { cwdFd: this.#dir!.fd, label: this.dir, env: this.#env, fds, log: this.#log };
+  }
+
+  /** Tells whoever hosts the supervisor (its callback's failure is reported, not thrown). */
+  #tell(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#warn(reason(e));
+    }
+  }
+
+  /** A warning about this service, in supervise's words. */
+  readonly #warn = (line: string) => this.#log(`supervise: warning: ${this.dir}: ${line}`);
 
   /** Starts the service (start_run.ts); the outcome, as the event to step with. */
   #spawn(): Event {
     const r = startService({
       dir: this.#dir!,
       env: this.#env,
-      stdio: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+      stdio: this.#alongside().fds as Stdio,
       runner: this.#opts.runner,
       log: this.#log,
       receive: (e) => this.#receive(e),
@@ -271,47 +300,6 @@ export class Supervisor {
     this.#inProcess = r.inProcess;
     this.#readiness = r.readiness;
     return r.event;
-  }
-
-  /**
-   * The status file named a service that is still the process that was
-   * started (a scanner or supervise that held this directory died): watch it
-   * through a pidfd and control it by pid, instead of starting a second copy.
-   */
-  #watchLeftRunning(pid: number): void {
-    this.#adopted = watchLeft(pid, (status) => {
-      this.#adopted = null;
-      this.#receive({ type: "exited", status });
-    });
-  }
-
-  /** Reads the readiness of a run left running (not ready yet) again. */
-  #adoptReadiness(pid: number, files: ServiceFiles, notify: string | null): void {
-    try {
-      const r = this.#readiness = readinessAgain(this.#dir!, files, notify);
-      r.follow(
-        pid,
-        (e) => this.#receive(e),
-        (l) => this.#log(`supervise: warning: ${this.dir}: ${l}`),
-      );
-    } catch (e) {
-      this.#log(`supervise: warning: ${this.dir}: unable to read readiness again: ${reason(e)}`);
-    }
-  }
-
-  /**
-   * Takes up what comes after a run a supervisor that died left under way:
-   * its `./finish` still running is waited for, else what was left is done
-   * again (the tree's leftovers ended, then `./finish`, not yet started).
-   */
-  #adoptAfterRun(files: ServiceFiles, after: AfterRecord): void {
-    if (after.stage === "finish" && after.finishPid) {
-      this.#adopted = watchFinish(files, after, () => this.#receive({ type: "finished" }));
-      if (this.#adopted === null) queueMicrotask(() => this.#receive({ type: "finished" }));
-      return;
-    }
-    const ended = { pid: 0, code: after.code, signal: after.signal, core: false, raw: 0 };
-    this.#act({ type: "afterRun", files, sid: after.sid, status: ended });
   }
 
   /**

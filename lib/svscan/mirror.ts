@@ -50,6 +50,7 @@ import { ownDirectory, readHeld } from "../sys/held_file.ts";
 import { recogniseLogRun } from "../logger/recognise.ts";
 import { parseScript } from "../multilog/script.ts";
 import { RuntimeDirError } from "./runtime_dir.ts";
+import { type ScanWatch, watchScanDir } from "./watch.ts";
 
 /** Names in a service directory that are the mirror's own, never links to the image. */
 const SERVICE_STATE = new Set(["supervise", "log"]);
@@ -103,6 +104,8 @@ export class TreeMirror {
   readonly #log: (line: string) => void;
   /** Warnings given already: each is said once, not at every scan. */
   readonly #warned = new Set<string>();
+  /** The watch of the tree (inotify), or null. */
+  #watch: ScanWatch | null = null;
 
   private constructor(
     source: string,
@@ -187,8 +190,30 @@ export class TreeMirror {
     }
   }
 
-  /** Closes the held directories. */
+  /**
+   * Calls `onChange` after each change inotify sees in the tree (a service
+   * added or removed, a `log/` made); nothing when inotify cannot be had.
+   */
+  watch(onChange: () => void): void {
+    try {
+      this.#watch ??= watchScanDir(this.source, onChange);
+    } catch { /* the periodic rescan syncs the mirror */ }
+  }
+
+  /** False when a change in the tree may go unseen (no watch, or one incomplete): rescan then. */
+  get watched(): boolean {
+    return this.#watch !== null && this.#watch.complete;
+  }
+
+  /** Stops watching the tree. */
+  unwatch(): void {
+    this.#watch?.close();
+    this.#watch = null;
+  }
+
+  /** Closes the held directories (and the watch). */
   close(): void {
+    this.unwatch();
     if (this.#srcFd >= 0) close(this.#srcFd);
     if (this.#dirFd >= 0) close(this.#dirFd);
     this.#srcFd = this.#dirFd = -1;

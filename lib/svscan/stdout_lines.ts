@@ -129,6 +129,24 @@ export class LineOutput {
   }
 }
 
+/** A service's stdout under `--log-prefix`: the pipe the scanner holds, and its reader. */
+export interface PrefixedOutput {
+  /** `[read, write]`: the service writes into the write end. */
+  readonly pipe: [number, number];
+  /** What reads it onto the output. */
+  readonly input: PrefixedInput;
+}
+
+/** `pipe` (made, or taken back from a dead scanner's keeper) read onto `output` as `name`'s lines. */
+export function prefixOutput(
+  pipe: [number, number],
+  name: string,
+  output: LineOutput,
+): PrefixedOutput {
+  // (no fault to hear of: the output never fails a write, it drops them once stdout is gone)
+  return { pipe, input: new PrefixedInput(pipe[0], name, output, () => {}) };
+}
+
 /** One pipe's lines, prefixed with `name`, on a {@link LineOutput}. */
 export class PrefixedInput {
   readonly #reader: PipeReader;

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { isErrno, reason, SysError } from "../common/errors.ts";
 import { close, O } from "../sys/fd.ts";
 import { AT_FDCWD, fstat, readDirNames, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
@@ -28,6 +27,14 @@ export interface PlacedTree {
   readonly mirror: TreeMirror | null;
   /** The runtime directory chosen, or null. */
   readonly runtime: string | null;
+}
+
+/** `dir` from the root: as given when it is absolute, else from the working directory. */
+function absolute(dir: string): string {
+  if (dir.startsWith("/")) return dir;
+  const rel = dir.replace(/^(\.\/+)+/, "").replace(/\/+$/, "");
+  const cwd = Deno.cwd();
+  return rel === "" || rel === "." ? cwd : `${cwd === "/" ? "" : cwd}/${rel}`;
 }
 
 /** The errors that say a directory cannot be written by this process. */
@@ -116,7 +123,7 @@ export interface PlaceOptions {
  */
 export function placeTree(dir: string, opts: PlaceOptions): PlacedTree {
   if (opts.mirror === "auto" && holdsState(dir)) {
-    return { dir: resolve(dir), scan: dir, given: dir, mirror: null, runtime: null };
+    return { dir: absolute(dir), scan: dir, given: dir, mirror: null, runtime: null };
   }
   const runtime = chooseRuntimeDir({
     DT_RUNTIME_DIR: getEnv(opts.env, "DT_RUNTIME_DIR"),

@@ -89,13 +89,6 @@ export function tryStatAt(dirfd: number, name: string, follow = true): FileStat 
   };
 }
 
-/** {@link tryStatAt} that throws {@link SysError} (`stat`, `label`). */
-export function statAt(dirfd: number, name: string, label: string, follow = true): FileStat {
-  const r = tryStatAt(dirfd, name, follow);
-  if (typeof r === "number") throw new SysError("stat", -r, label);
-  return r;
-}
-
 /** fstat(2) of an open descriptor. */
 export function fstat(fd: number, label?: string): FileStat {
   const r = tryStatAt(fd, "", true);
@@ -107,19 +100,6 @@ export function fstat(fd: number, label?: string): FileStat {
 export function tryOpenAt(dirfd: number, name: string, flags: number, mode = 0o644): number {
   const fd = lib().openat(dirfd, cstr(name), flags | O.CLOEXEC, mode);
   return fd === -1 ? -errno() : fd;
-}
-
-/** openat(2), close-on-exec; throws {@link SysError} (`open`, `label`). */
-export function openAt(
-  dirfd: number,
-  name: string,
-  flags: number,
-  label: string,
-  mode = 0o644,
-): number {
-  const fd = tryOpenAt(dirfd, name, flags, mode);
-  if (fd < 0) throw new SysError("open", -fd, label);
-  return fd;
 }
 
 /** mkdirat(2); 0, or -errno (EEXIST when something is there). */

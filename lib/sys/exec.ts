@@ -16,11 +16,16 @@ import { currentEnv, getEnv } from "./env.ts";
 import { resetForExec } from "./child_signals.ts";
 import type { PreparedLimits } from "./rlimit.ts";
 
-/** Thrown by {@link PreparedExec.run} when limit number `index` could not be set. */
-export class LimitFailure extends Error {
-  constructor(readonly index: number, readonly errno: number) {
-    super(`setrlimit failed for limit ${index}: errno ${errno}`);
+/** Thrown by {@link PreparedExec.run} when limit number `index` could not be set: a setrlimit SysError. */
+export class LimitFailure extends SysError {
+  /** Which of the limits given to `run` failed. */
+  readonly index: number;
+
+  /** setrlimit of limit number `index` failed with `errno`. */
+  constructor(index: number, errno: number) {
+    super("setrlimit", errno);
     this.name = "LimitFailure";
+    this.index = index;
   }
 }
 

@@ -52,7 +52,7 @@ const SOFT_VARS: readonly [string, number][] = [
 ];
 
 /** Variables bin/dt exports for dt's own use; the programs dt starts never see them. */
-export const LAUNCHER_VARS: readonly string[] = [
+const LAUNCHER_VARS: readonly string[] = [
   "DT_LAUNCHER",
   "DT_CLOSED_FDS",
   "DT_UNSET",

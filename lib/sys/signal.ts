@@ -63,8 +63,21 @@ export function kill(pid: number, sig: number): boolean {
   throw new SysError("kill", e, String(pid));
 }
 
+/**
+ * kill(2) to a process that may be gone or no longer this one's to signal
+ * (its pid taken by another account's): true when sent, false for ESRCH and
+ * EPERM, which leave nothing to do. Throws {@link SysError} on any other
+ * errno (EINVAL: a signal number that is none, a bug).
+ */
+export function signalIfThere(pid: number, sig: number): boolean {
+  if (lib().kill(pid, sig) === 0) return true;
+  const e = errno();
+  if (e === ERRNO.ESRCH || e === ERRNO.EPERM) return false;
+  throw new SysError("kill", e, String(pid));
+}
+
 /** True if a process with this pid exists (kill 0). EPERM counts as alive. */
 export function alive(pid: number): boolean {
   if (lib().kill(pid, 0) === 0) return true;
-  return errno() === 1;
+  return errno() === ERRNO.EPERM;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CHAIN_PROGRAMS } from "../../lib/chain/names.ts";
 
 /** A man page section made of a docs/ page's section. */
 export interface Part {
@@ -32,7 +33,7 @@ export interface PageSpec {
 const SUPERVISE = ["supervise", "svc", "svok", "svstat", "dt-svwait"];
 const SCAN = ["svscan", "svscanboot", "readproctitle", "supervise"];
 const LOG = ["multilog", "tai64n", "tai64nlocal"];
-const CHAIN = ["setuidgid", "envuidgid", "envdir", "softlimit", "setlock", "pgrphack", "fghack"];
+const CHAIN: string[] = [...CHAIN_PROGRAMS];
 const OWN = ["dt", "dt-init", "dt-install-links", "dt-boot-config"];
 
 /** A page whose description is one section of docs/. */

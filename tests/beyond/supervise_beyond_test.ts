@@ -191,6 +191,7 @@ Deno.test("svstat --json: up, down, errors in daemontools' words; plain svstat u
       "ready_seconds",
       "last_exit",
       "restarts",
+      "left_down",
     ]);
     assertEquals([all[0].state, all[0].pid, all[0].normally, all[0].want, all[0].ready], [
       "up",

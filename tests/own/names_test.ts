@@ -8,11 +8,15 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { LAUNCHER, needDaemontools, REF, run, withSandbox } from "../helpers/mod.ts";
 
-/** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm, ask the tools. */
+/** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm and argv[0], ask the tools. */
 const PROBE = `
 name=$1; shift
 sleep 1000 | "$@" & p=$!
-for i in $(seq 400); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "$name" ] && break; sleep 0.025; done
+# comm and then the command line change (dt sets one, then the other): both, before asking
+argv0() { tr '\\0' '\\n' </proc/$p/cmdline 2>/dev/null | head -n 1; }
+for i in $(seq 400); do
+  [ "$(cat /proc/$p/comm 2>/dev/null)" = "$name" ] && [ "$(argv0)" = "$name" ] && break; sleep 0.025
+done
 has() { case " $1 " in *" $p "*) echo yes ;; *) echo no ;; esac; }
 echo "comm $(cat /proc/$p/comm)"
 echo "pidof $(has "$(pidof "$name")")"

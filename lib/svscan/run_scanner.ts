@@ -24,13 +24,13 @@ import { errLine } from "../common/output.ts";
 import { graceFromEnv } from "../proctree/grace.ts";
 import { endLeftovers } from "../proctree/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
-import { hostSupervisors } from "./contain.ts";
+import { hostSupervisors } from "./host_process.ts";
 import { Scanner } from "./scanner.ts";
 import type { TreeMirror } from "./mirror.ts";
 import type { LineOutput } from "./stdout_lines.ts";
 
-/** How {@link serve} runs. */
-export interface ServeOptions {
+/** How {@link runScanner} runs. */
+export interface RunScannerOptions {
   /** Reap every child (waitpid(-1)): true when PID 1 or a subreaper. */
   reaping: boolean;
   /** Environment of the services; default this process's. */
@@ -44,7 +44,7 @@ export interface ServeOptions {
 }
 
 /** Supervises `dir` until TERM or INT; resolves with the exit code (0). */
-export async function serve(dir: string, opts: ServeOptions): Promise<number> {
+export async function runScanner(dir: string, opts: RunScannerOptions): Promise<number> {
   hostSupervisors("svscan");
   if (opts.reaping) reapAll();
   const scanner = new Scanner(dir, { env: opts.env, mirror: opts.mirror, output: opts.output });
