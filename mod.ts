@@ -65,6 +65,10 @@ export {
   type ServiceEntry,
 } from "./lib/svscan/scanner.ts";
 export type { ShutdownOptions } from "./lib/svscan/shutdown.ts";
+export { TreeMirror } from "./lib/svscan/mirror.ts";
+export { LineOutput } from "./lib/svscan/stdout_lines.ts";
+export { type PlacedTree, type PlaceOptions, placeTree } from "./lib/svscan/tree_state.ts";
+export { chooseRuntimeDir, RuntimeDirError, type RuntimeEnv } from "./lib/svscan/runtime_dir.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";
 /** The multilog engine (script parser, log directories, rotation) as a library. */

@@ -37,6 +37,11 @@ export interface InitOptions {
   verbose: boolean;
   /** `-w`: print each reaped orphan. */
   warnReaped: boolean;
+  /**
+   * `-l`: the services without a `log/`, and PROG, write to dt's stdout
+   * through dt, line by line, each line prefixed with the name (`web: …`).
+   */
+  logPrefix: boolean;
   help: boolean;
   version: boolean;
   /** PROG and its arguments (empty: none given). */
@@ -45,7 +50,7 @@ export interface InitOptions {
 
 /** `dt init`'s usage line. */
 export const INIT_SYNOPSIS =
-  "dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
+  "dt init [-clvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
 
 /** Options that take a value, by short and long name. */
 const VALUED: Record<string, string> = {
@@ -59,6 +64,7 @@ const FLAGS: Record<string, string> = {
   c: "single-child",
   v: "verbose",
   w: "warn-reaped",
+  l: "log-prefix",
   h: "help",
   V: "version",
 };
@@ -86,6 +92,7 @@ function parse(args: readonly string[]): InitOptions | string {
     readyTimeoutMs: null,
     verbose: false,
     warnReaped: false,
+    logPrefix: false,
     help: false,
     version: false,
     prog: [],
@@ -101,6 +108,9 @@ function parse(args: readonly string[]): InitOptions | string {
         return null;
       case "w":
         opts.warnReaped = true;
+        return null;
+      case "l":
+        opts.logPrefix = true;
         return null;
       case "h":
         opts.help = true;

@@ -11,6 +11,7 @@
  */
 import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
 import { errLine } from "../common/output.ts";
+import { basename } from "../common/paths.ts";
 import { isErrno, reason } from "../common/errors.ts";
 import type { Scanner } from "../svscan/scanner.ts";
 import { spawn } from "../sys/spawn.ts";
@@ -24,6 +25,9 @@ import { exitCode, forwardAs, FORWARDED, JOB_CONTROL, startsEnd } from "./signal
 import { pgidOf, stateOf } from "../proctree/proc_state.ts";
 import { endLeftovers } from "../proctree/descendants.ts";
 import { servicesNotUp } from "./services.ts";
+import type { PlacedTree } from "../svscan/tree_state.ts";
+import type { LineOutput } from "../svscan/stdout_lines.ts";
+import type { ProgOutput } from "./prog_output.ts";
 
 /** Everything `runInit` needs, decided by the command. */
 export interface InitRun {
@@ -32,8 +36,12 @@ export interface InitRun {
   graceMs: number;
   /** PROG's argv, byte for byte (empty: no PROG, `-S` alone). */
   argv: (string | Uint8Array)[];
-  /** PROG's environment, byte for byte. */
+  /** PROG's environment, byte for byte (with `DT_SERVICES` under `-S`); the services' too. */
   env: (string | Uint8Array)[];
+  /** With `-S`: the tree placed (in itself, or mirrored in the runtime directory). */
+  tree?: PlacedTree;
+  /** With `-l`: dt's stdout, where services without a log and PROG write, prefixed. */
+  output?: LineOutput;
 }
 
 const NAME = "dt init";
@@ -73,6 +81,7 @@ export async function runInit(run: InitRun): Promise<number> {
   const keepAlive = setInterval(() => {}, 1 << 30);
 
   let scanner: Scanner | null = null;
+  let progOut: ProgOutput | null = null;
   let child = 0;
   let ownSession = false;
   let ending = false;
@@ -136,6 +145,7 @@ export async function runInit(run: InitRun): Promise<number> {
     const killed = await endLeftovers(deadline, spared);
     sweep(); // what ended last is a zombie the SIGCHLD listener has not seen yet
     if (killed.length) verbose(`killed after the grace period: ${killed.join(" ")}`);
+    await progOut?.finish(Math.max(deadline, Date.now() + 1000)); // PROG's last lines
     verbose(progEnded ? `exiting with ${code}` : `exiting with ${code} (no PROG)`);
     clearInterval(keepAlive);
     return code;
@@ -145,7 +155,17 @@ export async function runInit(run: InitRun): Promise<number> {
     // loaded only for -S: PROG alone starts sooner
     const { Scanner } = await import("../svscan/scanner.ts");
     (await import("../svscan/host_process.ts")).hostSupervisors("init");
-    scanner = new Scanner(opts.services, { onGiveUp: giveUp });
+    const tree = run.tree!;
+    if (tree.mirror) {
+      verbose(`${tree.given} cannot hold supervise/: the services' state is in ${tree.dir}`);
+    }
+    verbose(`DT_SERVICES=${tree.dir}`);
+    scanner = new Scanner(tree.scan, {
+      env: run.env,
+      mirror: tree.mirror ?? undefined,
+      output: run.output,
+      onGiveUp: giveUp,
+    });
     scanner.start();
     const sc = scanner;
     const strict = opts.readyTimeoutMs !== null;
@@ -188,14 +208,20 @@ export async function runInit(run: InitRun): Promise<number> {
   }
   const prog = run.argv[0];
   const progName = typeof prog === "string" ? prog : new TextDecoder().decode(prog);
+  if (run.output) {
+    const { prefixProgOutput } = await import("./prog_output.ts");
+    progOut = prefixProgOutput(basename(progName), run.output);
+  }
   try {
     child = spawn({
       path: progName,
       argv: run.argv,
       env: run.env,
+      fds: progOut?.fds,
       setsid: ownSession,
       pgroup: ownsTty ? 0 : undefined,
     });
+    progOut?.started();
   } catch (e) {
     say(`fatal: unable to run ${progName}: ${reason(e)}`);
     return finish(isErrno(e, "ENOENT") ? 127 : 126, false);

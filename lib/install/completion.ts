@@ -17,15 +17,15 @@ const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --co
 
 /** Each program's options (what `PROG -<TAB>` offers). */
 export const OPTIONS: Readonly<Record<string, string>> = {
-  svscan: "--subreaper",
+  svscan: "--subreaper --read-only --log-prefix",
   svc: "-u -d -o -p -c -h -a -i -t -k -x",
   svstat: "--json",
   softlimit: "-a -c -d -f -l -m -o -p -r -s -t",
   setlock: "-n -N -x -X",
   "install-links": "--force --remove --man --completion",
   svwait: "-u -U -d -D -a -o -t",
-  init: "-c -v -w -r -e -t -S -T -h -V --single-child --rewrite --exit-ok --grace --services " +
-    "--verbose --warn-reaped --",
+  init: "-c -l -v -w -r -e -t -S -T -h -V --single-child --rewrite --exit-ok --grace --services " +
+    "--log-prefix --verbose --warn-reaped --",
 };
 
 /**

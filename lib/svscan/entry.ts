@@ -6,10 +6,14 @@
  *
  * @module
  */
+import { ERRNO } from "../common/errno.ts";
 import { PipeFeeder } from "../logger/feeder.ts";
 import { PipeReader } from "../logger/pipe_reader.ts";
 import { close } from "../sys/fd.ts";
+import { tryStatAt } from "../sys/dir_fd.ts";
 import type { Supervisor } from "../supervise/supervisor.ts";
+import type { ServiceDir } from "../supervise/service_dir.ts";
+import type { PrefixedOutput } from "./stdout_lines.ts";
 
 /** One service as the scanner knows it (its own record, never handed out). */
 export interface Entry {
@@ -23,6 +27,8 @@ export interface Entry {
   reader: PipeReader | null;
   /** The pipe a process logger reads while it is fed what was read ahead, or null. */
   feeder: PipeFeeder | null;
+  /** With `--log-prefix`, a service without a log: the pipe of its stdout and its reader, or null. */
+  out: PrefixedOutput | null;
   /** Seen at the last scan. */
   active: boolean;
 }
@@ -67,7 +73,8 @@ export function processInput(e: Entry): void {
 
 /**
  * Lets go of what the scanner holds for `e`'s log: the reader, the feeder, the
- * pipe (its write end too, unless it was closed before: `writeEndOpen` false).
+ * pipe, the prefixed output (their write ends too, unless they were closed
+ * before: `writeEndOpen` false).
  */
 export function closeLogInput(e: Entry, writeEndOpen = true): void {
   e.reader?.close();
@@ -79,4 +86,22 @@ export function closeLogInput(e: Entry, writeEndOpen = true): void {
     if (writeEndOpen) close(e.pipe[1]);
   }
   e.pipe = null;
+  if (e.out) {
+    e.out.input.close();
+    close(e.out.pipe[0]);
+    if (writeEndOpen) close(e.out.pipe[1]);
+  }
+  e.out = null;
+}
+
+/**
+ * Whether the held service directory has a `log` (followed where it may be):
+ * of any kind, as svscan 0.76 asks stat(2), so a file there gets a pipe and a
+ * supervisor that says it is no directory, as daemontools' does. -errno when
+ * that cannot be told (anything but ENOENT, which is "no").
+ */
+export function logThere(dir: ServiceDir): boolean | number {
+  const st = tryStatAt(dir.fd, "log", dir.trusted);
+  if (st === -ERRNO.ENOENT) return false;
+  return typeof st === "number" ? st : true;
 }

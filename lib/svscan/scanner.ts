@@ -8,10 +8,8 @@
  * @module
  */
 import { reason, SysError } from "../common/errors.ts";
-import { ERRNO } from "../common/errno.ts";
 import { errLine } from "../common/output.ts";
 import { pipe } from "../sys/fd.ts";
-import { tryStatAt } from "../sys/dir_fd.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
 import {
   type Handover,
@@ -30,10 +28,12 @@ import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { ScanDir } from "./scan_dir.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
 import { inDir } from "../common/paths.ts";
-import { closeLogInput, type Entry, inProcessInput, processInput } from "./entry.ts";
+import { closeLogInput, type Entry, inProcessInput, logThere, processInput } from "./entry.ts";
 import { outOfFds, outOfFdsMessage } from "./fd_budget.ts";
 import { type ShutdownOptions, stopServices } from "./shutdown.ts";
 import { readRecord, reclaim, writeRecord } from "./pipe_records.ts";
+import type { TreeMirror } from "./mirror.ts";
+import { type LineOutput, prefixOutput } from "./stdout_lines.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -56,6 +56,10 @@ export interface ScannerOptions {
    * -S ends then.
    */
   onGiveUp?: (name: string, code: number | null, signal: number | null) => void;
+  /** The mirror of a tree that cannot hold its state (mirror.ts): synced at each scan, its tree watched. */
+  mirror?: TreeMirror;
+  /** Where each service without a `log/` writes, prefixed with its name (`--log-prefix`). */
+  output?: LineOutput;
 }
 
 /**
@@ -120,6 +124,8 @@ export class Scanner {
   #added = 0;
   /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
   readonly #settler = new Settler();
+  readonly #mirror: TreeMirror | null;
+  readonly #output: LineOutput | null;
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
@@ -130,6 +136,8 @@ export class Scanner {
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
     this.#onGiveUp = opts.onGiveUp;
+    this.#mirror = opts.mirror ?? null;
+    this.#output = opts.output ?? null;
     this.#keeper = new PipeKeeper(
       this.#log,
       (name, text) => writeRecord(this.#path(name), this.#scanDir.at(name), text),
@@ -162,6 +170,7 @@ export class Scanner {
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
     } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
+    this.#mirror?.watch(() => this.scan());
     this.#keepAlive = setInterval(() => {}, 1 << 30);
     this.scan();
   }
@@ -183,6 +192,7 @@ export class Scanner {
   /** True when the next scan must come from the timer: no complete watch, or a retry pending. */
   #needsRescan(): boolean {
     if (this.#watch === null || !this.#watch.complete || this.#retry) return true;
+    if (this.#mirror !== null && !this.#mirror.watched) return true;
     for (const e of this.#services.values()) {
       if (e.active && (e.main === null || (e.pipe !== null && e.log === null))) return true;
     }
@@ -204,6 +214,7 @@ export class Scanner {
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
+      this.#mirror?.sync();
       names = withSpare(() => this.#scanDir.names()).sort();
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
@@ -239,7 +250,9 @@ export class Scanner {
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
-    for (const e of this.#services.values()) if (e.pipe) pipes.set(e.name, e.pipe);
+    for (const e of this.#services.values()) {
+      if (e.pipe ?? e.out) pipes.set(e.name, e.pipe ?? e.out!.pipe);
+    }
     this.#keeper.keep(pipes);
     if (this.#oldKeepers?.length) {
       endOldKeepers(this.#oldKeepers);
@@ -273,6 +286,7 @@ export class Scanner {
         pipe: null,
         reader: null,
         feeder: null,
+        out: null,
         active: true,
       };
       this.#services.set(key, e);
@@ -313,15 +327,21 @@ export class Scanner {
         try {
           e.pipe = reclaim(dir) ?? pipe();
         } catch (err) {
-          if (outOfFds(err)) this.#outOfFds.push(fn);
-          else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
-          return;
+          return this.#pipeFailed(fn, err);
         }
+      }
+    }
+    if (e.pipe === null && e.out === null && this.#output !== null) {
+      try {
+        e.out = prefixOutput(reclaim(dir) ?? pipe(), e.name, this.#output);
+      } catch (err) {
+        return this.#pipeFailed(fn, err);
       }
     }
     if (e.main === null) {
       // the pipe's write end once there is a log (a running service gets it at its next start)
-      const stdio = (): Stdio => entry.pipe ? [0, entry.pipe[1], 2] : [0, 1, 2];
+      const out = () => entry.pipe?.[1] ?? entry.out?.pipe[1] ?? 1;
+      const stdio = (): Stdio => [0, out(), 2];
       const at = { fd: dir.fd, trusted: true, name: "." };
       e.main = this.#supervise(fn, at, stdio, (sv) => entry.main = sv);
     }
@@ -337,6 +357,12 @@ export class Scanner {
       const at = { fd: dir.fd, trusted: dir.trusted, name: "log" };
       e.log = this.#supervise(`${fn}/log`, at, stdio, (sv) => entry.log = sv, runner);
     }
+  }
+
+  /** A pipe for `fn` could not be made: counted when descriptors ran out, else reported. */
+  #pipeFailed(fn: string, err: unknown): void {
+    if (outOfFds(err)) this.#outOfFds.push(fn);
+    else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
   }
 
   /** A logger's input failed (a sink threw): reported, and the logger restarted as a crashed one would be. */
@@ -418,19 +444,8 @@ export class Scanner {
     this.#keepAlive = undefined;
     this.#watch?.close();
     this.#watch = null;
+    this.#mirror?.unwatch();
     await stopServices([...this.#services.values()], this.#keeper, graceMs, opts);
     this.#scanDir.close();
   }
-}
-
-/**
- * Whether the held service directory has a `log` (followed where it may be):
- * of any kind, as svscan 0.76 asks stat(2), so a file there gets a pipe and a
- * supervisor that says it is no directory, as daemontools' does. -errno when
- * that cannot be told (anything but ENOENT, which is "no").
- */
-function logThere(dir: ServiceDir): boolean | number {
-  const st = tryStatAt(dir.fd, "log", dir.trusted);
-  if (st === -ERRNO.ENOENT) return false;
-  return typeof st === "number" ? st : true;
 }

@@ -73,9 +73,11 @@ export async function stopServices(
   keeper.stop(entries.map((e) => e.name));
   for (const e of entries) {
     if (e.pipe) close(e.pipe[1]);
+    if (e.out) close(e.out.pipe[1]); // (--log-prefix) the reader writes what is left, then ends
   }
+  const outs = entries.flatMap((e) => e.out ? [e.out.input.ended] : []);
   const logDeadline = Math.max(deadline, Date.now() + 1000);
-  await waitAll(logs.map((s) => s.done), logDeadline);
+  await waitAll([...logs.map((s) => s.done), ...outs], logDeadline);
   for (const sv of logs) sv.control("dx");
   await waitAll(logs.map((s) => s.done), Math.max(logDeadline, Date.now() + 1000));
   for (const sv of logs) if (sv.pid) sv.control("k");

@@ -1,6 +1,6 @@
 /**
  * Files relative to a directory descriptor the caller holds: openat, mkdirat,
- * mkfifoat, unlinkat, renameat (also off the JS thread), readlinkat, statx,
+ * mkfifoat, unlinkat, renameat (also off the JS thread), readlinkat, symlinkat, statx,
  * getdents64. What root does inside a directory another account can write
  * goes through these: the directory is the one held, not whatever a path
  * names now, and the caller says whether a symlink may be followed.
@@ -30,6 +30,7 @@ const lib = lazyLibc({
     nonblocking: true,
   },
   readlinkat: { parameters: ["i32", "buffer", "buffer", "usize"], result: "isize" },
+  symlinkat: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
   statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   getdents64: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
@@ -117,7 +118,7 @@ export function unlinkAt(dirfd: number, name: string, dir = false): number {
 }
 
 /** renameat(2) within one directory; 0, or -errno. */
-function renameAt(dirfd: number, from: string, to: string): number {
+export function renameAt(dirfd: number, from: string, to: string): number {
   return lib().renameat(dirfd, cstr(from), dirfd, cstr(to)) === 0 ? 0 : -errno();
 }
 
@@ -139,6 +140,11 @@ export function readLinkAt(dirfd: number, name: string): string | number {
   const n = Number(lib().readlinkat(dirfd, cstr(name), buf, BigInt(buf.length)));
   if (n < 0) return -errno();
   return decodeRaw(buf.subarray(0, n));
+}
+
+/** symlinkat(2): `name` in `dirfd`, a link to `target`; 0, or -errno (EEXIST when something is there). */
+export function symlinkAt(target: string, dirfd: number, name: string): number {
+  return lib().symlinkat(cstr(target), dirfd, cstr(name)) === 0 ? 0 : -errno();
 }
 
 /**

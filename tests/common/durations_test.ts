@@ -161,7 +161,7 @@ Deno.test("options: svwait -t and dt init -t/-T take their range; junk is a usag
     code: 100,
     lines: [
       "dt init: fatal: option -T needs -S",
-      "dt init: usage: dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] " +
+      "dt init: usage: dt init [-clvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] " +
       "[--] PROG [ARG...]",
     ],
   });
