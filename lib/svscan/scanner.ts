@@ -1,9 +1,8 @@
 /**
  * svscan's scanner, hosting every supervisor in this process: each directory
- * entry of the scan directory that is a directory and does not start with `.`
- * is a service; `S/log`, when it exists, gets its own supervisor and a pipe
- * from `S`'s stdout that the scanner creates and holds, so either side can
- * restart without losing what is in it.
+ * of the scan directory not starting with `.` is a service; `S/log`, when it
+ * exists, gets its own supervisor and a pipe from `S`'s stdout that the
+ * scanner holds, so either side can restart without losing what is in it.
  *
  * @module
  */
