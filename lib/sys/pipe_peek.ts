@@ -26,7 +26,23 @@ const lib = lazyLibc({
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
 });
+
+const POLLIN = 1, POLLHUP = 16;
+
+/**
+ * True when no writer holds the pipe any more, whatever it still holds
+ * (poll's POLLHUP): bytes that wait for the rest of their line are then all
+ * there will be.
+ */
+function writersGone(fd: number): boolean {
+  const pfd = new Uint8Array(8);
+  const v = new DataView(pfd.buffer);
+  v.setInt32(0, fd, true);
+  v.setInt16(4, POLLIN, true);
+  return lib().poll(pfd, 1n, 0) === 1 && (v.getInt16(6, true) & POLLHUP) !== 0;
+}
 
 const EPOLL_CLOEXEC = 0o2000000, EPOLLIN = 1, EPOLLET = 1 << 31;
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
@@ -129,7 +145,8 @@ export interface Peeker {
 
 /**
  * Calls `onData` with the bytes that arrived behind those delivered but not
- * yet consumed, and `onEnd` when the pipe is empty with no writer left.
+ * yet consumed, and `onEnd` when nothing new can come: the pipe is empty, or
+ * holds only what was delivered, with no writer left.
  */
 export function peekFd(
   fd: number,
@@ -150,7 +167,10 @@ export function peekFd(
     if (got < 0) return end(new Error(`tee: errno ${-got}`));
     if (got === 0) return end();
     if (got <= delivered) {
-      // nothing new behind what waits to be consumed: no spinning on it
+      // nothing new behind what waits to be consumed, and no writer to bring more: the end
+      // (a line without its newline is then the last; multilog ends it so)
+      if (writersGone(fd)) return end();
+      // else no spinning on it
       stalled = true;
       w.pause();
       return;
