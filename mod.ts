@@ -26,11 +26,13 @@ export { type DirAt, ServiceDir } from "./lib/supervise/service_dir.ts";
 /** The supervisor's decisions, pure: a state, an event, the next state and the actions. */
 export {
   type Action,
+  type CheckState,
   type Clock,
   type Event,
   ImpossibleEvent,
   initialState,
   type LeftRunning,
+  type Policy,
   type State,
   type Step,
   step,
@@ -38,11 +40,17 @@ export {
 export type { Readiness } from "./lib/supervise/readiness.ts";
 export type { ServiceFiles } from "./lib/supervise/service_files.ts";
 export type { HeldService } from "./lib/sys/held_file.ts";
-export type { ExtraStatus, LastExit } from "./lib/supervise/extra_status.ts";
+export type {
+  AfterRecord,
+  ExtraStatus,
+  LastExit,
+  RunFiles,
+  RunRecord,
+} from "./lib/supervise/extra_status.ts";
 export type { WaitStatus } from "./lib/sys/wait.ts";
 export { FileKindError, SysError } from "./lib/common/errors.ts";
 export { COMMANDS, sendControl, supervisorRunning } from "./lib/control/control.ts";
-export { ControlError } from "./lib/control/errors.ts";
+export { ControlError } from "./lib/control/control_error.ts";
 export { describe, formatStatus } from "./lib/control/svstat.ts";
 export {
   format as formatTai64n,
@@ -55,8 +63,12 @@ export {
   Scanner,
   type ScannerOptions,
   type ServiceEntry,
-  type ShutdownOptions,
 } from "./lib/svscan/scanner.ts";
+export type { ShutdownOptions } from "./lib/svscan/shutdown.ts";
+export { TreeMirror } from "./lib/svscan/mirror.ts";
+export { LineOutput } from "./lib/svscan/stdout_lines.ts";
+export { type PlacedTree, type PlaceOptions, placeTree } from "./lib/svscan/tree_state.ts";
+export { chooseRuntimeDir, RuntimeDirError, type RuntimeEnv } from "./lib/svscan/runtime_dir.ts";
 /** The chain-loading programs (setuidgid, envdir, softlimit, …) as a library. */
 export * as chain from "./lib/chain/mod.ts";
 /** The multilog engine (script parser, log directories, rotation) as a library. */

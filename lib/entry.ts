@@ -10,19 +10,15 @@
  * @module
  */
 import type { ProgramModule } from "./programs.ts";
-import { Exit } from "./common/errors.ts";
+import { Exit, isErrno } from "./common/errors.ts";
 import { errLine, out } from "./common/output.ts";
 import { VERSION } from "./version.ts";
-import { CMDLINE, rawTail } from "./init/raw_args.ts";
+import { CMDLINE, rawTail } from "./sys/cmdline.ts";
 import { decodeRaw } from "./common/raw_text.ts";
+import { basename } from "./common/paths.ts";
 
 /** Loaders by program name. */
 export type Programs = Record<string, () => Promise<ProgramModule>>;
-
-function basename(p: string): string {
-  const i = p.lastIndexOf("/");
-  return i === -1 ? p : p.slice(i + 1);
-}
 
 /**
  * Programs that run long enough to be looked for with ps/pidof/pgrep/killall:
@@ -54,7 +50,7 @@ async function argv0(raw: Uint8Array[] | null): Promise<string> {
 }
 
 async function run(programs: Programs, help: () => string): Promise<number> {
-  // argv0 from the command line read at import (raw_args.ts), before the title below changes it
+  // argv0 from the command line read at import (sys/cmdline.ts), before the title below changes it
   const raw = CMDLINE;
   const name = basename(await argv0(raw));
   // the arguments as given: bytes that are not UTF-8 kept (lib/common/raw_text.ts)
@@ -104,7 +100,7 @@ export async function runDt(programs: Programs, help: () => string): Promise<nev
   } catch (e) {
     if (e instanceof Exit) Deno.exit(e.code);
     // stdout closed by the reader (`dt svstat … | head -1`): end quietly, as SIGPIPE would
-    if (e instanceof Deno.errors.BrokenPipe) Deno.exit(111);
+    if (isErrno(e, "EPIPE")) Deno.exit(111);
     errLine(`dt: fatal: internal error: ${(e as Error)?.message ?? e}`);
     if (Deno.env.get("DT_DEBUG")) errLine(String((e as Error)?.stack));
     Deno.exit(111);

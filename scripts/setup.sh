@@ -35,12 +35,22 @@ for entry in "${PACKAGES[@]}"; do
   set -- $entry
   have "$2" || missing+=("$1")
 done
-if [ "${#missing[@]}" = 0 ]; then
-  echo "setup: Deno 2.9.6 and every package the tests need are installed"
-  exit 0
-fi
-echo "setup: installing from apt: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 || apt-get update
-apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || apt-get install -y "${missing[@]}"
-echo "setup: done"
+if [ "${#missing[@]}" != 0 ]; then
+  echo "setup: installing from apt: ${missing[*]}"
+  apt-get update -qq >/dev/null 2>&1 || apt-get update
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || apt-get install -y "${missing[@]}"
+fi
+# checkbashisms alone (a perl script), out of Debian's devscripts package: the whole package
+# brings some 240 others
+if ! have checkbashisms; then
+  echo "setup: installing checkbashisms from Debian's devscripts package (the script alone)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download devscripts >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get download devscripts; }; }) &&
+    dpkg-deb -x "$tmp"/devscripts_*.deb "$tmp/x" &&
+    install -m 0755 "$tmp/x/usr/bin/checkbashisms" /usr/local/bin/checkbashisms
+  rm -rf "$tmp"
+  have checkbashisms || { echo "setup: unable to install checkbashisms" >&2; exit 111; }
+fi
+echo "setup: Deno 2.9.6 and every package the tests need are installed"

@@ -13,7 +13,7 @@ import { isErrno, SysError } from "../common/errors.ts";
 import { joinParts } from "../common/output.ts";
 import { envdirValue } from "./envdir_rules.ts";
 import { envChange } from "../common/env_list.ts";
-import type { Failure } from "./parse.ts";
+import type { Failure } from "../common/failure.ts";
 
 function fail(...parts: unknown[]): Failure {
   return { prog: "envdir", code: 111, lines: [`envdir: fatal: ${joinParts(parts)}`] };

@@ -12,9 +12,9 @@ import { sweep, waitChild } from "../sys/reaper.ts";
 import { getrlimit, type Limit, RLIMIT } from "../sys/rlimit.ts";
 import { getEnv } from "../sys/env.ts";
 import { selfArgv } from "../common/self.ts";
-import { whichExec } from "./resolve.ts";
+import { whichExec } from "../sys/path_search.ts";
 import { OPTION_FOR } from "./softlimit_args.ts";
-import type { Failure } from "./parse.ts";
+import type { Failure } from "../common/failure.ts";
 import { joinParts } from "../common/output.ts";
 
 /** How many copies of the write end daemontools' fghack adds with dup(). */
@@ -54,7 +54,7 @@ export function fghackLayout(open: readonly number[], nofile: number): number[] 
 }
 
 /** This process's fds that an exec'd or forked child inherits (not close-on-exec). */
-export function inheritableFds(): number[] {
+function inheritableFds(): number[] {
   const out: number[] = [];
   for (const e of Deno.readDirSync("/proc/self/fd")) {
     const fd = Number(e.name);

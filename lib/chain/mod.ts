@@ -18,7 +18,8 @@
  * @module
  */
 export { CHAIN_PROGRAMS, type ChainProgram, isChainProgram, USAGE } from "./names.ts";
-export { type Failure, isFailure, type LimitRequest, parseStep, type Step } from "./parse.ts";
+export { type LimitRequest, parseStep, type Step } from "./parse.ts";
+export { type Failure, isFailure } from "../common/failure.ts";
 export { LIMIT_OPTIONS, type LimitValue, parseLimitValue } from "./softlimit_args.ts";
 export { type EnvdirValue, envdirValue } from "./envdir_rules.ts";
 export { envChange, envGet, mergeEnv, parseEnviron } from "../common/env_list.ts";

@@ -9,7 +9,7 @@
  */
 
 /** Tasks on the whole system (the total of /proc/loadavg), or Infinity if unknown. */
-export function totalTasks(): number {
+function totalTasks(): number {
   try {
     const total = Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[3]?.split("/")[1]);
     return Number.isFinite(total) ? total : Infinity;
@@ -19,7 +19,7 @@ export function totalTasks(): number {
 }
 
 /** Tasks (threads) run by real uid `uid`, outside this process. */
-export function tasksOf(uid: number): number {
+function tasksOf(uid: number): number {
   let n = 0;
   for (const e of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(e.name) || Number(e.name) === Deno.pid) continue;

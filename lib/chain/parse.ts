@@ -5,6 +5,7 @@
  * @module
  */
 import { getopt } from "../common/args.ts";
+import type { Failure } from "../common/failure.ts";
 import { type ChainProgram, USAGE } from "./names.ts";
 import {
   LIMIT_OPTIONS,
@@ -29,22 +30,7 @@ export type Step =
   | { prog: "setlock"; file: string; nonblock: boolean; silent: boolean; child: string[] }
   | { prog: "pgrphack" | "fghack"; child: string[] };
 
-/** Why a step stops the chain: the lines daemontools prints and its exit code. */
-export interface Failure {
-  /** The program that fails. */
-  prog: string;
-  /** Exit code. */
-  code: number;
-  /** Lines for stderr (none for setlock -x). */
-  lines: string[];
-}
-
-/** True when a parse or apply result is a {@link Failure}. */
-export function isFailure(x: unknown): x is Failure {
-  return typeof x === "object" && x !== null && "lines" in x && "code" in x;
-}
-
-function usageFailure(prog: ChainProgram, before: string[] = []): Failure {
+function chainUsage(prog: ChainProgram, before: string[] = []): Failure {
   return { prog, code: USAGE[prog].code, lines: [...before, USAGE[prog].line] };
 }
 
@@ -69,14 +55,14 @@ export function parseStep(prog: ChainProgram, args: readonly string[]): Step | F
   switch (prog) {
     case "setuidgid":
     case "envuidgid":
-      if (args.length < 2) return usageFailure(prog);
+      if (args.length < 2) return chainUsage(prog);
       return { prog, account: args[0], child: args.slice(1) };
     case "envdir":
-      if (args.length < 2) return usageFailure(prog);
+      if (args.length < 2) return chainUsage(prog);
       return { prog, dir: args[0], child: args.slice(1) };
     case "pgrphack":
     case "fghack":
-      if (args.length < 1) return usageFailure(prog);
+      if (args.length < 1) return chainUsage(prog);
       return { prog, child: args.slice() };
     case "softlimit":
       return parseSoftlimit(args);
@@ -92,20 +78,20 @@ function parseSoftlimit(args: readonly string[]): Step | Failure {
   // bad letter gives the usage alone.
   for (const o of g.opts) {
     const value = parseLimitValue(o.arg ?? "");
-    if (value === null) return usageFailure("softlimit");
+    if (value === null) return chainUsage("softlimit");
     for (const resource of LIMIT_OPTIONS[o.opt]) limits.push({ resource, value });
   }
   if (g.bad !== undefined) {
-    return usageFailure("softlimit", [getoptComplaint("softlimit", SOFTLIMIT_GETOPT, g.bad)]);
+    return chainUsage("softlimit", [getoptComplaint("softlimit", SOFTLIMIT_GETOPT, g.bad)]);
   }
-  if (g.rest.length < 1) return usageFailure("softlimit");
+  if (g.rest.length < 1) return chainUsage("softlimit");
   return { prog: "softlimit", limits, child: g.rest };
 }
 
 function parseSetlock(args: readonly string[]): Step | Failure {
   const g = getopt(args, "nNxX");
   if (g.bad !== undefined) {
-    return usageFailure("setlock", [getoptComplaint("setlock", "nNxX", g.bad)]);
+    return chainUsage("setlock", [getoptComplaint("setlock", "nNxX", g.bad)]);
   }
   let nonblock = false, silent = false;
   for (const o of g.opts) {
@@ -114,6 +100,6 @@ function parseSetlock(args: readonly string[]): Step | Failure {
     else if (o.opt === "x") silent = true;
     else silent = false;
   }
-  if (g.rest.length < 2) return usageFailure("setlock");
+  if (g.rest.length < 2) return chainUsage("setlock");
   return { prog: "setlock", file: g.rest[0], nonblock, silent, child: g.rest.slice(1) };
 }

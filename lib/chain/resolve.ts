@@ -10,10 +10,11 @@
  *
  * @module
  */
-import { candidates } from "../sys/path_search.ts";
+import { whichExec } from "../sys/path_search.ts";
 import { selfExecutable } from "../common/self.ts";
 import { isProgramName } from "../common/program_names.ts";
 import { type ChainProgram, isChainProgram } from "./names.ts";
+import { basename } from "../common/paths.ts";
 
 /** A next step that runs in this process. */
 export interface InProcess {
@@ -21,10 +22,6 @@ export interface InProcess {
   prog: ChainProgram;
   /** Its arguments (without the program name). */
   args: string[];
-}
-
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf("/") + 1);
 }
 
 /**
@@ -92,26 +89,6 @@ export function selfPaths(): string[] {
     }
   }
   return selfCache = [...found];
-}
-
-/**
- * The file pathexec would execute for `prog` under `pathVar` (first candidate
- * that is an executable regular file; the search stops, as execve's would, at
- * an error other than "not found", "access denied" or "is a directory").
- */
-export function whichExec(prog: string, pathVar: string | undefined): string | null {
-  for (const c of candidates(prog, pathVar)) {
-    let st: Deno.FileInfo;
-    try {
-      st = Deno.statSync(c);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === "ENOENT" || code === "EACCES" || code === "EPERM") continue;
-      return null;
-    }
-    if (st.isFile && ((st.mode ?? 0) & 0o111) !== 0) return c;
-  }
-  return null;
 }
 
 /** The in-process step for `argv` when it names dt and a chain program; else null. */

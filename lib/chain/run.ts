@@ -29,7 +29,8 @@ import {
   startingEnv,
   startingLimits,
 } from "../sys/launched.ts";
-import { type Failure, isFailure, parseStep, type Step } from "./parse.ts";
+import { parseStep, type Step } from "./parse.ts";
+import { type Failure, isFailure } from "../common/failure.ts";
 import type { ChainProgram } from "./names.ts";
 import { envChange, envGet, mergeEnv } from "../common/env_list.ts";
 import { readEnvDir } from "./envdir_read.ts";
@@ -64,7 +65,7 @@ function fatal(prog: string, ...parts: unknown[]): Failure {
 }
 
 /** Applies one parsed step to the state; a failure when daemontools' program would fail. */
-export function applyStep(state: ChainState, step: Step): Failure | null {
+function applyStep(state: ChainState, step: Step): Failure | null {
   switch (step.prog) {
     case "envdir": {
       const changes = readEnvDir(step.dir);
@@ -222,8 +223,7 @@ function execChild(state: ChainState, prog: string, argv: string[], pathVar?: st
     prepared.run(prepareLimits(limits));
   } catch (e) {
     if (e instanceof LimitFailure) {
-      const err = new SysError("setrlimit", e.errno);
-      stop(state, fatal(limits[e.index].prog, "setrlimit failed: ", err));
+      stop(state, fatal(limits[e.index].prog, "setrlimit failed: ", e));
     }
     stop(state, fatal(prog, `unable to run ${argv[0]}: `, e));
   }

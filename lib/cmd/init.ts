@@ -5,20 +5,22 @@
  *
  * @module
  */
-import { errLine, fatal, out } from "../common/output.ts";
+import { errLine, failWith, fatal, out } from "../common/output.ts";
+import { isFailure } from "../common/failure.ts";
 import { VERSION } from "../common/version.ts";
-import { parseInitArgs } from "../init/args.ts";
-import { rawTail } from "../init/raw_args.ts";
-import { runInit } from "../init/runner.ts";
+import { INIT_SYNOPSIS as SYNOPSIS, parseInitArgs } from "../init/args.ts";
+import { rawTail } from "../sys/cmdline.ts";
+import { runInit } from "../init/run_init.ts";
 import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";
-
-const SYNOPSIS =
-  "dt init [-cvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
+import { envChange, mergeEnv } from "../common/env_list.ts";
+import { encodeRaw } from "../common/raw_text.ts";
+import type { PlacedTree } from "../svscan/tree_state.ts";
+import type { LineOutput } from "../svscan/stdout_lines.ts";
 
 const HELP = `usage: ${SYNOPSIS}
-       dt init [-vw] [-t SECONDS] -S DIR
+       dt init [-lvw] [-t SECONDS] -S DIR
 
 Runs PROG as its child, as a container's PID 1 (or, elsewhere, as a child
 subreaper): passes signals on, reaps orphans, and exits with PROG's status
@@ -30,11 +32,19 @@ subreaper): passes signals on, reaps orphans, and exits with PROG's status
   -t, --grace SECONDS    time between TERM and KILL at the end, 0 for none
                          (default: $DT_KILL_GRACE, else ${DEFAULT_GRACE_SECONDS})
   -S, --services DIR     run the service tree DIR (as svscan) before PROG,
-                         stop it after PROG; with no PROG, just run it
+                         stop it after PROG; with no PROG, just run it. A
+                         tree that cannot hold supervise/ (read-only, or
+                         another account's) is run from a mirror in
+                         $DT_RUNTIME_DIR, /run/dt, $XDG_RUNTIME_DIR/dt or
+                         /tmp/dt-UID; PROG and the services find the path
+                         to give dt svc in $DT_SERVICES
   -T, --ready-timeout MS with -S: start PROG only once every service is up
                          (ready, for one with notification-fd or notify-socket)
                          within MS (0: however long it takes); else say
                          which are not and exit 111
+  -l, --log-prefix       the services without a log/, and PROG, write to
+                         dt's stdout line by line, each line prefixed with
+                         its name ("web: ...")
   -v, --verbose          say what dt does
   -w, --warn-reaped      print each orphan dt reaps
   -h, --help             this text
@@ -47,13 +57,8 @@ left gets TERM, the grace period, then KILL.
 
 /** Runs `dt init`. */
 export async function main(args: string[]): Promise<number> {
-  const parsed = parseInitArgs(args);
-  if (!parsed.ok) {
-    errLine(`dt init: fatal: ${parsed.error}`);
-    errLine(`dt init: usage: ${SYNOPSIS}`);
-    return 100;
-  }
-  const opts = parsed.opts;
+  const opts = parseInitArgs(args);
+  if (isFailure(opts)) return failWith(opts);
   if (opts.help) {
     out(HELP);
     return 0;
@@ -66,6 +71,8 @@ export async function main(args: string[]): Promise<number> {
     errLine(`dt init: usage: ${SYNOPSIS}`);
     return 100;
   }
+  let env = startingEnv();
+  let tree: PlacedTree | undefined;
   if (opts.services !== null) {
     // before anything starts: a tree that cannot be scanned is no reason to run PROG alone
     try {
@@ -73,11 +80,26 @@ export async function main(args: string[]): Promise<number> {
     } catch (e) {
       fatal("dt init", 111, `unable to read directory ${opts.services}: `, e);
     }
+    // loaded only for -S: PROG alone starts sooner
+    const { placeTree } = await import("../svscan/tree_state.ts");
+    try {
+      tree = placeTree(opts.services, { mirror: "auto", env, log: errLine });
+    } catch (e) {
+      fatal("dt init", 111, e);
+    }
+    env = mergeEnv(env, [envChange("DT_SERVICES", encodeRaw(tree.dir))]);
+  }
+  let output: LineOutput | undefined;
+  if (opts.logPrefix) {
+    const { LineOutput } = await import("../svscan/stdout_lines.ts");
+    output = new LineOutput(1, (t) => errLine(`dt init: warning: ${t}`));
   }
   return await runInit({
     opts,
     graceMs: opts.graceMs ?? graceFromEnv((l) => errLine(`dt init: warning: ${l}`)),
     argv: rawTail(opts.prog),
-    env: startingEnv(),
+    env,
+    tree,
+    output,
   });
 }

@@ -1,11 +1,12 @@
 /**
- * `readproctitle IGNORED... DOTS`: as daemontools 0.76, reads its stdin and
- * shifts every byte it reads into its last argument, in place, so that `ps`
- * shows the latest text (svscanboot's error output) in place of the dots.
- * The last argument keeps its first three characters; NUL bytes are skipped;
- * every other byte is kept as it is. It exits 0 at end of input, 111 on a
- * read error, and 100 without arguments or with a last argument shorter than
- * 5 characters (silently, as 0.76 does).
+ * `readproctitle IGNORED... DOTS`: as daemontools 0.76, turns every byte of
+ * its last argument into a dot, then reads its stdin and shifts every byte it
+ * reads into that argument, in place, so that `ps` shows the latest text
+ * (svscanboot's error output) in place of the dots. The last argument keeps
+ * its first three bytes; NUL bytes are skipped; every other byte is kept as
+ * it is. It exits 0 at end of input, 111 on a read error, and 100 without
+ * arguments or with a last argument shorter than 5 bytes (silently, as 0.76
+ * does). The arguments are shown byte for byte, as given.
  *
  * The command line is `readproctitle ARGS…`, each argument its own entry, as
  * /proc/PID/cmdline shows daemontools' (lib/sys/title.ts); its length never
@@ -13,6 +14,7 @@
  *
  * @module
  */
+import { encodeRaw } from "../common/raw_text.ts";
 import { closedAtStart } from "../sys/launched.ts";
 import { setTitle } from "../sys/title.ts";
 
@@ -30,10 +32,10 @@ export function shiftIn(window: Uint8Array, input: Uint8Array): void {
 /** Shows stdin in the process title until end of input. */
 export async function main(args: string[]): Promise<number> {
   if (args.length < 1) return 100;
-  const last = args[args.length - 1];
-  if (new TextEncoder().encode(last).length < 5) return 100;
-  const title = setTitle(["readproctitle", ...args]);
-  const lastLen = new TextEncoder().encode(last).length;
+  // the arguments hold bytes that are not UTF-8 as given (lib/common/raw_text.ts): so does the title
+  const lastLen = encodeRaw(args[args.length - 1]).length;
+  if (lastLen < 5) return 100;
+  const title = setTitle(["readproctitle", ...args.slice(0, -1), ".".repeat(lastLen)]);
   // the last argument in the title, without its NUL
   const window = title === null
     ? new Uint8Array(lastLen)

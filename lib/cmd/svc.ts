@@ -6,7 +6,7 @@
 import { badOptionMessage, getopt } from "../common/args.ts";
 import { errLine } from "../common/output.ts";
 import { sendControl } from "../control/control.ts";
-import { ControlError } from "../control/errors.ts";
+import { ControlError } from "../control/control_error.ts";
 import { reason } from "../common/errors.ts";
 
 const HELP =

@@ -1,23 +1,34 @@
 /**
- * `svscan [--subreaper] [DIR]`: supervise every service of DIR, in this one
- * process. As PID 1 (or with `--subreaper`) it is also the reaper of every
- * orphan below it. TERM or INT: every service down (loggers last), orphans
- * too, the grace period (DT_KILL_GRACE), KILL for what is left; exit 0. HUP
- * or ALRM: rescan now.
+ * `svscan [--subreaper] [--read-only] [--log-prefix] [DIR]`: supervise every
+ * service of DIR, in this one process. As PID 1 (or with `--subreaper`) it
+ * is also the reaper of every orphan below it. TERM or INT: every service
+ * down (loggers last), orphans too, the grace period (DT_KILL_GRACE), KILL
+ * for what is left; exit 0. HUP or ALRM: rescan now.
+ *
+ * dt's own, opt-in: `--read-only` keeps the tree's state (`supervise/`, the
+ * loggers' relative directories) in a mirror in the runtime directory, for a
+ * tree this account cannot write (lib/svscan/tree_state.ts);
+ * `--log-prefix` sends the stdout of each service without a `log/` to
+ * svscan's stdout, line by line, prefixed with its name.
  *
  * @module
  */
-import { fatal } from "../common/output.ts";
+import { errLine, fatal } from "../common/output.ts";
+import { envChange, mergeEnv } from "../common/env_list.ts";
+import { encodeRaw } from "../common/raw_text.ts";
+import { startingEnv } from "../sys/launched.ts";
 import { setSubreaper } from "../sys/proc.ts";
-import { serve } from "../svscan/serve.ts";
+import { runScanner, type RunScannerOptions } from "../svscan/run_scanner.ts";
 
 /** Runs svscan until TERM or INT. */
 export async function main(args: string[]): Promise<number> {
-  let subreaper = false;
+  let subreaper = false, readOnly = false, logPrefix = false;
   const rest: string[] = [];
   for (const a of args) {
     // as in 0.76 there are no options: any other argument is DIR
     if (a === "--subreaper") subreaper = true;
+    else if (a === "--read-only") readOnly = true;
+    else if (a === "--log-prefix") logPrefix = true;
     else rest.push(a);
   }
   const dir = rest[0] ?? ".";
@@ -25,6 +36,30 @@ export async function main(args: string[]): Promise<number> {
     Deno.chdir(dir);
   } catch (e) {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
+  }
+  const opts: RunScannerOptions = { reaping: false };
+  if (readOnly) {
+    const { placeTree } = await import("../svscan/tree_state.ts");
+    let env = startingEnv();
+    const tree = (() => {
+      try {
+        return placeTree(Deno.cwd(), { mirror: "always", env, log: errLine });
+      } catch (e) {
+        fatal("svscan", 111, e);
+      }
+    })();
+    try {
+      Deno.chdir(tree.dir);
+    } catch (e) {
+      fatal("svscan", 111, `unable to chdir to ${tree.dir}: `, e);
+    }
+    env = mergeEnv(env, [envChange("DT_SERVICES", encodeRaw(tree.dir))]);
+    opts.env = env;
+    opts.mirror = tree.mirror ?? undefined;
+  }
+  if (logPrefix) {
+    const { LineOutput } = await import("../svscan/stdout_lines.ts");
+    opts.output = new LineOutput(1, (t) => errLine(`svscan: warning: ${t}`));
   }
   const init = Deno.pid === 1;
   if (subreaper && !init) {
@@ -34,5 +69,6 @@ export async function main(args: string[]): Promise<number> {
       fatal("svscan", 111, "unable to become a subreaper: ", e);
     }
   }
-  return await serve(".", { reaping: init || subreaper });
+  opts.reaping = init || subreaper;
+  return await runScanner(".", opts);
 }

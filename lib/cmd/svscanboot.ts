@@ -12,22 +12,25 @@
  *    readproctitle ended (lib/svscan/errors_pipe.ts);
  * 3. svscan runs in this process on DIR, with the environment reduced to
  *    daemontools' PATH (`env - PATH=$PATH`). TERM/INT, HUP/ALRM as svscan.
+ *    This process then shows as `svscan DIR` (command line and comm), as the
+ *    scanner of daemontools' boot does, so `pidof svscan` and `ps` find it.
  *
  * @module
  */
 import { fatal, warn } from "../common/output.ts";
 import { selfArgv } from "../common/self.ts";
 import { sendControl } from "../control/control.ts";
-import { ControlError } from "../control/errors.ts";
+import { ControlError } from "../control/control_error.ts";
 import { close, dup2, O, open, pipe } from "../sys/fd.ts";
 import { spawn } from "../sys/spawn.ts";
 import { watchChild } from "../sys/reaper.ts";
-import { serve } from "../svscan/serve.ts";
+import { runScanner } from "../svscan/run_scanner.ts";
 import { endOldReader, previousErrorsPipe } from "../svscan/errors_pipe.ts";
 import type { Pipe } from "../svscan/pipe_keeper.ts";
+import { setTitle } from "../sys/title.ts";
 
 /** daemontools' svscanboot PATH. */
-export const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
+const BOOT_PATH = "/command:/usr/local/bin:/usr/local/sbin:/bin:/sbin:/usr/bin:/usr/sbin:" +
   "/usr/X11R6/bin";
 
 /**
@@ -121,5 +124,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     fatal("svscan", 111, `unable to chdir to ${dir}: `, e);
   }
-  return await serve(".", { reaping: Deno.pid === 1, env, keep });
+  // the scanner of daemontools' boot is `svscan DIR` (the directory as given, byte for byte)
+  setTitle(["svscan", dir]);
+  return await runScanner(".", { reaping: Deno.pid === 1, env, keep });
 }

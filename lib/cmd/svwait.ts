@@ -7,20 +7,15 @@
  *
  * @module
  */
-import { errLine } from "../common/output.ts";
-import { ControlError } from "../control/errors.ts";
+import { errLine, failWith } from "../common/output.ts";
+import { isFailure } from "../common/failure.ts";
+import { ControlError } from "../control/control_error.ts";
 import { parseSvwait, svwait } from "../control/svwait.ts";
-
-const SYNOPSIS = "dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR...";
 
 /** Runs svwait. */
 export async function main(args: string[]): Promise<number> {
   const a = parseSvwait(args);
-  if (typeof a === "string") {
-    if (a !== "") errLine(`dt svwait: fatal: ${a}`);
-    errLine(`dt svwait: usage: ${SYNOPSIS}`);
-    return 100;
-  }
+  if (isFailure(a)) return failWith(a);
   try {
     return await svwait(a);
   } catch (e) {

@@ -23,6 +23,47 @@ export function parseEnviron(raw: Uint8Array): Uint8Array[] {
   return out;
 }
 
+const NL = 0x0a, SOH = 0x01;
+
+/**
+ * The environment bin/dt captured, from its form in `DT_ENVIRON` (the bytes
+ * after the `=`): `t` then the raw environ through `tr '\0\n' '\n\001'`
+ * (entries one a line; the launcher takes this form only when the environ
+ * has no byte 1 of its own), or `x` then `od -An -v -tx1`'s hex of it. Null
+ * for anything else. Empty entries are left out, as {@link parseEnviron}
+ * does.
+ *
+ * @example
+ * ```ts
+ * const e = new TextEncoder();
+ * decodeCapturedEnviron(e.encode("tA=1\nB=x\u0001y")); // [A=1, B=x\ny] as bytes
+ * ```
+ */
+export function decodeCapturedEnviron(form: Uint8Array): Uint8Array[] | null {
+  if (form.length === 0) return null;
+  if (form[0] === 0x78) { // x: hex
+    const hex = dec.decode(form.subarray(1)).replace(/\s+/g, "");
+    if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
+    const raw = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < raw.length; i++) raw[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    return parseEnviron(raw);
+  }
+  if (form[0] !== 0x74) return null; // t: one entry a line
+  const out: Uint8Array[] = [];
+  let start = 1;
+  for (;;) {
+    const i = form.indexOf(NL, start);
+    const end = i === -1 ? form.length : i;
+    if (end > start) {
+      const entry = form.slice(start, end);
+      for (let j = entry.indexOf(SOH); j !== -1; j = entry.indexOf(SOH, j + 1)) entry[j] = NL;
+      out.push(entry);
+    }
+    if (i === -1) return out;
+    start = i + 1;
+  }
+}
+
 /**
  * One change for {@link mergeEnv}: `NAME=VALUE` sets, a bare `NAME` removes
  * (pathexec_env). The name ends at the first `=`, so a file named `A=B` in an

@@ -75,7 +75,7 @@ export class Exit extends Error {
 }
 
 /** The errno name carried by any error (Deno's `.code`, or a SysError), if there is one. */
-export function errorCode(e: unknown): string | undefined {
+function errorCode(e: unknown): string | undefined {
   if (e instanceof SysError) return e.code;
   const code = (e as { code?: unknown })?.code;
   return typeof code === "string" ? code : undefined;

@@ -6,10 +6,11 @@
  * @module
  */
 import { Exit, reason } from "./errors.ts";
+import type { Failure } from "./failure.ts";
 import { encodeRaw } from "./raw_text.ts";
 
 /** Writes all of `bytes` to a Deno writer synchronously (stdout or stderr). */
-export function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+function writeAllSync(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.length) off += w.writeSync(bytes.subarray(off));
 }
@@ -43,6 +44,12 @@ export function fatal(prog: string, code: number, ...parts: unknown[]): never {
 export function usage(prog: string, synopsis: string): never {
   errLine(`${prog}: usage: ${prog} ${synopsis}`);
   throw new Exit(100);
+}
+
+/** Prints a parser's {@link Failure} and returns its exit code. */
+export function failWith(f: Failure): number {
+  for (const line of f.lines) errLine(line);
+  return f.code;
 }
 
 /** Joins message parts; a non-string part is rendered with daemontools' error wording. */

@@ -8,7 +8,7 @@
 import { fatal } from "./output.ts";
 
 /** True when running as a `deno compile` binary. */
-export function isCompiled(): boolean {
+function isCompiled(): boolean {
   return Deno.build.standalone === true;
 }
 
@@ -35,9 +35,25 @@ export function requireSelfExecutable(prog: string): string {
   return exe;
 }
 
-/** The argv that starts dt as `prog` (no dependence on how this process was started). */
+/**
+ * The argv that starts dt as `prog`, whichever form of dt this is: a compiled
+ * binary, `deno run` of cli.ts or of the bundle (dist/dt.js), or one of the
+ * bundle's one-program entries (dist/one/NAME.js), which knows NAME alone: from
+ * there, `prog`'s own entry beside it, else the whole bundle.
+ */
 export function selfArgv(prog: string): string[] {
   if (isCompiled()) return [Deno.execPath(), prog];
-  const main = new URL(Deno.mainModule).pathname;
-  return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", main, prog];
+  return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", entryFor(prog), prog];
+}
+
+/** The module that runs `prog`, from this process's main module (see {@link selfArgv}). */
+function entryFor(prog: string, main: string = new URL(Deno.mainModule).pathname): string {
+  const one = /^(.*)\/one\/[^/]+\.js$/.exec(main);
+  if (one === null) return main;
+  for (const p of [`${one[1]}/one/${prog}.js`, `${one[1]}/dt.js`]) {
+    try {
+      if (Deno.statSync(p).isFile) return p;
+    } catch { /* not there */ }
+  }
+  return main;
 }

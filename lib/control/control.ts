@@ -9,7 +9,7 @@
 import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { close, O, setNonblock, tryOpen, writeAll } from "../sys/fd.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 
 /** The commands `supervise/control` understands, and what each does. */
 export const COMMANDS: Readonly<Record<string, string>> = {

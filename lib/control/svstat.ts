@@ -11,7 +11,7 @@ import { ERRNO } from "../common/errno.ts";
 import { close, O, probePath, tryOpen } from "../sys/fd.ts";
 import { readUpTo } from "../sys/dir_fd.ts";
 import { supervisorRunning } from "./control.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 
 /** Formats the text after `DIR: ` for a service that has a status, exactly as svstat 0.76. */
 export function formatStatus(s: Status, at: Tai64n, normallyUp: boolean): string {

@@ -10,7 +10,7 @@ import type { ExtraStatus, LastExit } from "../supervise/extra_status.ts";
 import { readExtra } from "../supervise/extra_status.ts";
 import type { Status } from "../supervise/status.ts";
 import { now, type Tai64n } from "../tai64n/codec.ts";
-import { ControlError } from "./errors.ts";
+import { ControlError } from "./control_error.ts";
 import { readService } from "./svstat.ts";
 
 /** One entry of `svstat --json`. */
@@ -26,6 +26,8 @@ export interface JsonStatus {
   ready_seconds: number | null;
   last_exit: LastExit | null;
   restarts: number | null;
+  /** Why a service is down when it should be up: `start-limit` (its crash-loop budget is spent), or null. */
+  left_down: string | null;
 }
 
 /** An entry for a directory svstat could not read, in daemontools' words. */
@@ -62,6 +64,7 @@ export function jsonStatus(
     ready_seconds: x?.readySince != null ? secs(x.readySince) : null,
     last_exit: x?.lastExit ?? null,
     restarts: x?.restarts ?? null,
+    left_down: state === "down" ? x?.leftDown ?? null : null,
   };
 }
 

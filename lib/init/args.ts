@@ -6,12 +6,13 @@
  * @example
  * ```ts
  * parseInitArgs(["-c", "-r", "15:3", "--", "app", "-x"]);
- * // { ok: true, opts: { singleChild: true, rewrites: Map {15 => 3}, prog: ["app", "-x"], … } }
+ * // { singleChild: true, rewrites: Map {15 => 3}, prog: ["app", "-x"], … }
  * ```
  *
  * @module
  */
 import { parseMsText, WANT_MS, WANT_SECONDS } from "../common/durations.ts";
+import { type Failure, usageFailure } from "../common/failure.ts";
 import { parseGrace } from "../proctree/grace.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 
@@ -36,14 +37,20 @@ export interface InitOptions {
   verbose: boolean;
   /** `-w`: print each reaped orphan. */
   warnReaped: boolean;
+  /**
+   * `-l`: the services without a `log/`, and PROG, write to dt's stdout
+   * through dt, line by line, each line prefixed with the name (`web: …`).
+   */
+  logPrefix: boolean;
   help: boolean;
   version: boolean;
   /** PROG and its arguments (empty: none given). */
   prog: string[];
 }
 
-/** The parse result: options, or the reason for a usage error. */
-export type ParsedInit = { ok: true; opts: InitOptions } | { ok: false; error: string };
+/** `dt init`'s usage line. */
+export const INIT_SYNOPSIS =
+  "dt init [-clvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] [--] PROG [ARG...]";
 
 /** Options that take a value, by short and long name. */
 const VALUED: Record<string, string> = {
@@ -57,6 +64,7 @@ const FLAGS: Record<string, string> = {
   c: "single-child",
   v: "verbose",
   w: "warn-reaped",
+  l: "log-prefix",
   h: "help",
   V: "version",
 };
@@ -64,8 +72,17 @@ const LONG_TO_SHORT: Record<string, string> = Object.fromEntries(
   [...Object.entries(VALUED), ...Object.entries(FLAGS)].map(([s, l]) => [l, s]),
 );
 
-/** Parses `dt init`'s arguments (those after `init`). */
-export function parseInitArgs(args: readonly string[]): ParsedInit {
+/**
+ * Parses `dt init`'s arguments (those after `init`): the options, or the
+ * usage error (`dt init: fatal: …` and the usage line, exit 100).
+ */
+export function parseInitArgs(args: readonly string[]): InitOptions | Failure {
+  const r = parse(args);
+  return typeof r === "string" ? usageFailure("dt init", INIT_SYNOPSIS, r) : r;
+}
+
+/** The options, or what is wrong with them. */
+function parse(args: readonly string[]): InitOptions | string {
   const opts: InitOptions = {
     singleChild: false,
     rewrites: new Map(),
@@ -75,6 +92,7 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
     readyTimeoutMs: null,
     verbose: false,
     warnReaped: false,
+    logPrefix: false,
     help: false,
     version: false,
     prog: [],
@@ -90,6 +108,9 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
         return null;
       case "w":
         opts.warnReaped = true;
+        return null;
+      case "l":
+        opts.logPrefix = true;
         return null;
       case "h":
         opts.help = true;
@@ -139,15 +160,15 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
       const eq = a.indexOf("=");
       const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
       const short = LONG_TO_SHORT[name];
-      if (short === undefined) return { ok: false, error: `unknown option: ${a}` };
+      if (short === undefined) return `unknown option: ${a}`;
       let value: string | undefined;
       if (short in VALUED) {
         if (eq !== -1) value = a.slice(eq + 1);
         else if (i + 1 < args.length) value = args[++i];
-        else return { ok: false, error: `option ${a} needs a value` };
-      } else if (eq !== -1) return { ok: false, error: `option --${name} takes no value` };
+        else return `option ${a} needs a value`;
+      } else if (eq !== -1) return `option --${name} takes no value`;
       const err = apply(short, value);
-      if (err !== null) return { ok: false, error: err };
+      if (err !== null) return err;
       i++;
       continue;
     }
@@ -158,21 +179,21 @@ export function parseInitArgs(args: readonly string[]): ParsedInit {
       if (c in VALUED) {
         let value = a.slice(j + 1);
         if (value === "") {
-          if (i + 1 >= args.length) return { ok: false, error: `option -${c} needs a value` };
+          if (i + 1 >= args.length) return `option -${c} needs a value`;
           value = args[++i];
         }
         const err = apply(c, value);
-        if (err !== null) return { ok: false, error: err };
+        if (err !== null) return err;
         break;
       }
-      if (!(c in FLAGS)) return { ok: false, error: `unknown option: -${c}` };
+      if (!(c in FLAGS)) return `unknown option: -${c}`;
       apply(c, undefined);
     }
     i++;
   }
   opts.prog = args.slice(i);
   if (opts.readyTimeoutMs !== null && opts.services === null) {
-    return { ok: false, error: "option -T needs -S" };
+    return "option -T needs -S";
   }
-  return { ok: true, opts };
+  return opts;
 }

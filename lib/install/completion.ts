@@ -10,21 +10,22 @@
  */
 import { DAEMONTOOLS_NAMES, OWN_NAMES } from "../common/program_names.ts";
 import type { LinkResult } from "./links.ts";
+import { isErrno } from "../common/errors.ts";
 
 /** The first line of the script: how a file is known as dt's own. */
-export const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --completion";
+const COMPLETION_MARK = "# dt: bash completion, written by dt install-links --completion";
 
 /** Each program's options (what `PROG -<TAB>` offers). */
 export const OPTIONS: Readonly<Record<string, string>> = {
-  svscan: "--subreaper",
+  svscan: "--subreaper --read-only --log-prefix",
   svc: "-u -d -o -p -c -h -a -i -t -k -x",
   svstat: "--json",
   softlimit: "-a -c -d -f -l -m -o -p -r -s -t",
   setlock: "-n -N -x -X",
   "install-links": "--force --remove --man --completion",
   svwait: "-u -U -d -D -a -o -t",
-  init: "-c -v -w -r -e -t -S -T -h -V --single-child --rewrite --exit-ok --grace --services " +
-    "--verbose --warn-reaped --",
+  init: "-c -l -v -w -r -e -t -S -T -h -V --single-child --rewrite --exit-ok --grace --services " +
+    "--log-prefix --verbose --warn-reaped --",
 };
 
 /**
@@ -33,7 +34,7 @@ export const OPTIONS: Readonly<Record<string, string>> = {
  * command line), `cmd`, `boot` (systemd|inittab, then a directory),
  * `programs`, or nothing.
  */
-export const ARGUMENTS: Readonly<Record<string, string>> = {
+const ARGUMENTS: Readonly<Record<string, string>> = {
   svscan: "dirs",
   supervise: "dirs",
   svc: "dirs",
@@ -56,7 +57,7 @@ export const ARGUMENTS: Readonly<Record<string, string>> = {
 };
 
 /** The bash completion script. */
-export function bashCompletion(): string {
+function bashCompletion(): string {
   const programs = [...DAEMONTOOLS_NAMES, ...OWN_NAMES].join(" ");
   const cases = (table: Readonly<Record<string, string>>) =>
     Object.entries(table).map(([k, v]) => `    ${k}) echo "${v}" ;;`).join("\n");
@@ -127,7 +128,7 @@ function existing(path: string): string | null {
   try {
     return Deno.readTextFileSync(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (isErrno(e, "ENOENT")) return null;
     return "";
   }
 }
@@ -159,7 +160,7 @@ export function installCompletion(dir: string, force = false): LinkResult[] {
     try {
       link = Deno.readLinkSync(path);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound) && !force) {
+      if (!isErrno(e, "ENOENT") && !force) {
         out.push({
           name,
           action: "refused",

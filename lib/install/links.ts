@@ -11,7 +11,7 @@ import { DAEMONTOOLS_NAMES } from "../common/program_names.ts";
  * The names linked: `dt` (run scripts call `dt svwait`; under svscanboot's PATH
  * it must be found like the others) and daemontools' seventeen.
  */
-export const LINK_NAMES: readonly string[] = ["dt", ...DAEMONTOOLS_NAMES];
+const LINK_NAMES: readonly string[] = ["dt", ...DAEMONTOOLS_NAMES];
 
 /** What happened to one name. */
 export interface LinkResult {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { LinkResult } from "./links.ts";
+import { isErrno } from "../common/errors.ts";
 
 /** The first line of every page scripts/man.ts makes: how a page is known as dt's own. */
 export const MAN_MARK = '.\\" dt: made from docs/ by scripts/man.ts';
@@ -49,7 +50,7 @@ function isOurs(path: string): boolean | null {
   try {
     text = Deno.readTextFileSync(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (isErrno(e, "ENOENT")) return null;
     return false;
   }
   return text.startsWith(MAN_MARK);

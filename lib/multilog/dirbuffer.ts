@@ -16,9 +16,9 @@
  */
 
 /** djb's buffer size for each log directory in multilog.c. */
-export const DIR_BUFFER = 512;
+const DIR_BUFFER = 512;
 /** How far below `size` multilog starts looking for a line end to cut at. */
-export const CUT_ZONE = 2000;
+const CUT_ZONE = 2000;
 
 /** A staging area's first size: many loggers in one process each keep a few KiB until a flood. */
 const SMALL = 8 << 10;

@@ -13,6 +13,7 @@
  * @module
  */
 import { isErrno, reason } from "../common/errors.ts";
+import { sleep } from "../common/long_timer.ts";
 import { close, O, open } from "../sys/fd.ts";
 import { type FsCredentials, withFsCredentials } from "../sys/fscreds.ts";
 import { offThread, onThisThread, OPEN_DIR, type PathCalls } from "../sys/path_async.ts";
@@ -48,14 +49,9 @@ export function asAccount<T>(ctx: FileContext, step: () => T): T {
   return ctx.account ? withFsCredentials(ctx.account, step) : step();
 }
 
-/** True when `e` is the error for a missing file. */
-export function isMissing(e: unknown): boolean {
-  return e instanceof Deno.errors.NotFound || (e as { code?: string })?.code === "ENOENT";
-}
-
-/** Sleeps `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Throws {@link Cancelled} once the logger was killed (its descriptors are gone). */
+export function liveOrCancelled(ctx: FileContext): void {
+  if (ctx.cancelled) throw new Cancelled();
 }
 
 /**

@@ -26,7 +26,7 @@ export const STATUS_SIZE = 1001;
 /** multilog reads stdin 1024 bytes at a time and flushes its buffers before each read. */
 export const READ_SIZE = 1024;
 /** What `e` prints of a line: its first 200 bytes, then `...` when it is longer. */
-export const STDERR_MAX = 200;
+const STDERR_MAX = 200;
 
 const NL = 10;
 const NEWLINE = new Uint8Array([NL]);

@@ -12,35 +12,35 @@
  * holds up its own logger, never the scanner. The start (making, locking
  * and recovering the directory) takes its steps on the JS thread.
  *
+ * Naming and pruning finished files (multilog's `finish`) is old_logs.ts;
+ * running a processor, processor.ts.
+ *
  * @module
  */
 import { lockFile } from "../sys/lock.ts";
-import { spawn } from "../sys/spawn.ts";
-import { waitChild } from "../sys/reaper.ts";
 import { close as closeFd, O } from "../sys/fd.ts";
 import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
 import { preadAsync, writeSomeAsync } from "../sys/offset_io.ts";
-import { type FileStat, offThread, onThisThread, type PathCalls } from "../sys/path_async.ts";
+import { offThread, onThisThread, type PathCalls } from "../sys/path_async.ts";
 import { ERRNO } from "../common/errno.ts";
-import { SysError } from "../common/errors.ts";
-import { STAMP_LEN, Stamper } from "../tai64n/stamp.ts";
+import { isErrno, reason, SysError } from "../common/errors.ts";
+import { sleep } from "../common/long_timer.ts";
+import { Stamper } from "../tai64n/stamp.ts";
 import type { DirSpec } from "./script.ts";
 import { MultilogError } from "./errors.ts";
-import { reason } from "../common/errors.ts";
 import {
   asAccount,
-  Cancelled,
   type FileContext,
-  isMissing,
-  listDir,
+  liveOrCancelled,
   makeDir,
   openAppend,
   openAppendWith,
   openTrunc,
   pathSteps,
   retry,
-  sleep,
 } from "./files.ts";
+import { finishFile, type LogDirPlace } from "./old_logs.ts";
+import { runProcessor } from "./processor.ts";
 
 /**
  * What a rotation tells its watcher (the log journal), once the new
@@ -55,8 +55,6 @@ export interface Rotated {
   /** The new `current` (null when it could not be looked at). */
   next: { ino: number; size: number } | null;
 }
-
-const dec = new TextDecoder(), enc = new TextEncoder();
 
 /** Start the write-back of `current` after this many bytes (a rotation's fsync is then short). */
 const WRITEBACK_STEP = 1 << 20;
@@ -102,7 +100,8 @@ export class LogDir {
     this.#onRotate = onRotate ?? null;
   }
 
-  #p(file: string): string {
+  /** The path of `file` in this directory. */
+  #pathOf(file: string): string {
     return `${this.path}/${file}`;
   }
 
@@ -122,8 +121,13 @@ export class LogDir {
   }
 
   /** A synchronous path step, with the log account's rights. */
-  #fs<T>(step: () => T): T {
+  #asLogAccount<T>(step: () => T): T {
     return asAccount(this.#ctx, step);
+  }
+
+  /** What the steps in old_logs.ts and processor.ts need of this directory. */
+  get #place(): LogDirPlace {
+    return { name: this.name, path: this.path, ctx: this.#ctx };
   }
 
   /**
@@ -133,20 +137,15 @@ export class LogDir {
    */
   async open(): Promise<number> {
     const n = this.name;
-    this.#fs(() => makeDir(this.path));
+    this.#asLogAccount(() => makeDir(this.path));
     try {
-      this.#fs(() => {
-        const st = Deno.statSync(this.path);
-        if (!st.isDirectory) {
-          throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-        }
-        Deno.readDirSync(this.path)[Symbol.iterator]().next();
-      });
+      // a file, FIFO or device there: the kernel's ENOTDIR, as multilog's open of the directory
+      this.#asLogAccount(() => Deno.readDirSync(this.path)[Symbol.iterator]().next());
     } catch (e) {
       throw MultilogError.of(`unable to open directory ${n}: `, e);
     }
     try {
-      this.#lockFd = this.#fs(() => lockFile(this.#p("lock")));
+      this.#lockFd = this.#asLogAccount(() => lockFile(this.#pathOf("lock")));
     } catch (e) {
       this.close();
       throw MultilogError.of(`unable to lock directory ${n}: `, e);
@@ -177,19 +176,19 @@ export class LogDir {
     const n = this.name;
     let st: Deno.FileInfo | null = null;
     try {
-      st = this.#fs(() => Deno.statSync(this.#p("current")));
+      st = this.#asLogAccount(() => Deno.statSync(this.#pathOf("current")));
     } catch (e) {
-      if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/current: `, e);
+      if (!isErrno(e, "ENOENT")) throw MultilogError.of(`unable to stat ${n}/current: `, e);
     }
     if (st !== null && (st.mode! & 0o100)) {
       // finished cleanly: carry on appending to it
       this.#current = this.#fatal(
         `unable to append to ${n}/current: `,
-        () => openAppend(this.#p("current")),
+        () => openAppend(this.#pathOf("current")),
       );
       this.#fatal(
         `unable to set mode of ${n}/current: `,
-        () => Deno.chmodSync(this.#p("current"), 0o644),
+        () => Deno.chmodSync(this.#pathOf("current"), 0o644),
       );
       return st.size;
     }
@@ -197,9 +196,11 @@ export class LogDir {
     this.#unlinkQuiet("newstate");
     let processed = false;
     try {
-      processed = (this.#fs(() => Deno.statSync(this.#p("processed"))).mode! & 0o100) !== 0;
+      processed = (this.#asLogAccount(() =>
+        Deno.statSync(this.#pathOf("processed"))
+      ).mode! & 0o100) !== 0;
     } catch (e) {
-      if (!isMissing(e)) throw MultilogError.of(`unable to stat ${n}/processed: `, e);
+      if (!isErrno(e, "ENOENT")) throw MultilogError.of(`unable to stat ${n}/processed: `, e);
     }
     const steps = this.#startSteps;
     if (processed) {
@@ -212,15 +213,15 @@ export class LogDir {
     await this.#finish("current", "u", steps);
     this.#fatal(
       `unable to write to ${n}/state: `,
-      () => closeFd(openTrunc(this.#p("state"))),
+      () => closeFd(openTrunc(this.#pathOf("state"))),
     );
     this.#current = this.#fatal(
       `unable to write to ${n}/current: `,
-      () => openAppend(this.#p("current")),
+      () => openAppend(this.#pathOf("current")),
     );
     this.#fatal(
       `unable to set mode of ${n}/current: `,
-      () => Deno.chmodSync(this.#p("current"), 0o644),
+      () => Deno.chmodSync(this.#pathOf("current"), 0o644),
     );
     return 0;
   }
@@ -228,7 +229,7 @@ export class LogDir {
   /** A path step that ends the logger when it fails. */
   #fatal<T>(what: string, step: () => T): T {
     try {
-      return this.#fs(step);
+      return this.#asLogAccount(step);
     } catch (e) {
       throw MultilogError.of(what, e);
     }
@@ -236,7 +237,7 @@ export class LogDir {
 
   #unlinkQuiet(file: string): void {
     try {
-      this.#fs(() => Deno.removeSync(this.#p(file)));
+      this.#asLogAccount(() => Deno.removeSync(this.#pathOf(file)));
     } catch { /* as unlink() with the result ignored */ }
   }
 
@@ -249,9 +250,9 @@ export class LogDir {
     let off = 0;
     const fd = this.#current;
     while (off < bytes.length) {
-      this.#live();
+      liveOrCancelled(this.#ctx);
       const w = await writeSomeAsync(fd, off === 0 ? bytes : bytes.subarray(off));
-      this.#live();
+      liveOrCancelled(this.#ctx);
       if (w > 0) {
         off += w;
         this.#size += w;
@@ -267,11 +268,6 @@ export class LogDir {
       this.#unsynced = 0;
       await startWriteback(fd);
     }
-  }
-
-  /** Throws {@link Cancelled} once the logger was killed (its descriptors are gone). */
-  #live(): void {
-    if (this.#ctx.cancelled) throw new Cancelled();
   }
 
   /**
@@ -291,7 +287,7 @@ export class LogDir {
   async #rotate(): Promise<void> {
     const n = this.name, ctx = this.#ctx, steps = this.#steps, old = this.#current;
     await retry(ctx, `unable to write ${n}/current to disk, pausing: `, () => fsyncAsync(old));
-    this.#live();
+    liveOrCancelled(this.#ctx);
     const was = { ino: this.#ino, size: this.#size };
     this.#current = -1;
     // the old file stays open until the journal has read it back: multilog closes it here
@@ -299,7 +295,7 @@ export class LogDir {
       await retry(
         ctx,
         `unable to rename current to previous in directory ${n}, pausing: `,
-        () => steps.rename(this.#p("current"), this.#p("previous")),
+        () => steps.rename(this.#pathOf("current"), this.#pathOf("previous")),
       );
       this.#current = await this.#open(`unable to create ${n}/current, pausing: `, "current");
       await this.#noteCurrent();
@@ -319,25 +315,25 @@ export class LogDir {
       await this.#finish("previous", "s");
       return;
     }
-    await this.#runProcessor(this.#spec.processor);
+    await runProcessor(this.#place, this.#spec.processor);
     await this.#syncClose("processed", 0o744);
     await this.#syncClose("newstate", null);
     await retry(
       ctx,
       `unable to remove ${n}/previous, pausing: `,
-      () => steps.unlink(this.#p("previous")),
+      () => steps.unlink(this.#pathOf("previous")),
     );
     await retry(
       ctx,
       `unable to rename newstate to state in directory ${n}, pausing: `,
-      () => steps.rename(this.#p("newstate"), this.#p("state")),
+      () => steps.rename(this.#pathOf("newstate"), this.#pathOf("state")),
     );
     await this.#finish("processed", "s");
   }
 
   /** open_append of `file` (retried as multilog does); the descriptor. */
   #open(what: string, file: string): Promise<number> {
-    return retry(this.#ctx, what, () => openAppendWith(this.#steps, this.#p(file)), closeFd);
+    return retry(this.#ctx, what, () => openAppendWith(this.#steps, this.#pathOf(file)), closeFd);
   }
 
   /** multilog's fchmod of `fd`, which is `file` (retried). */
@@ -345,7 +341,7 @@ export class LogDir {
     return retry(
       this.#ctx,
       `unable to set mode of ${this.name}/${file}, pausing: `,
-      () => this.#steps.fchmod(fd, mode, this.#p(file)),
+      () => this.#steps.fchmod(fd, mode, this.#pathOf(file)),
     );
   }
 
@@ -360,125 +356,9 @@ export class LogDir {
     }
   }
 
-  /**
-   * Runs the processor: `sh -c PROCESSOR` in the directory, with `previous`
-   * on fd 0, `processed` on fd 1, `state` on fd 4 and `newstate` on fd 5,
-   * until it exits 0.
-   */
-  async #runProcessor(processor: string): Promise<void> {
-    const n = this.name;
-    for (;;) {
-      this.#live();
-      const fds: number[] = [];
-      let pid = -1;
-      try {
-        // (an account's processor runs as a process under setuidgid; this is root's logger)
-        const TRUNC = O.WRONLY | O.TRUNC | O.CREAT | O.CLOEXEC;
-        fds.push(await offThread.open(this.#p("previous"), O.RDONLY | O.CLOEXEC, 0));
-        fds.push(await offThread.open(this.#p("processed"), TRUNC, 0o644));
-        fds.push(await offThread.open(this.#p("state"), O.RDONLY | O.CLOEXEC, 0));
-        fds.push(await offThread.open(this.#p("newstate"), TRUNC, 0o644));
-        this.#live();
-        pid = spawn({
-          path: "/bin/sh",
-          argv: ["sh", "-c", processor],
-          cwd: this.path,
-          fds: [fds[0], fds[1], 2, null, fds[2], fds[3]],
-        });
-      } catch (e) {
-        if (e instanceof Cancelled) throw e;
-        this.#ctx.warn(`unable to run ${processor} in ${n}, pausing: ${reason(e)}`);
-      } finally {
-        for (const fd of fds) closeFd(fd);
-      }
-      if (pid !== -1) {
-        // SIGCHLD listeners do not keep the event loop alive; a timer does
-        const keepAlive = setInterval(() => {}, 1 << 30);
-        const st = await waitChild(pid).finally(() => clearInterval(keepAlive));
-        if (st.code === 0) return;
-        if (st.code === null) this.#ctx.warn(`processor crashed in ${n}, pausing`);
-        else this.#ctx.warn(`processor failed in ${n}, pausing`);
-      }
-      await sleep(this.#ctx.pauseMs);
-    }
-  }
-
-  /**
-   * multilog's `finish`: gives `file` a name `@<now>.<code>` (unless it has
-   * one already), removes the old name, then removes the oldest log files
-   * until fewer than `num` are left.
-   */
-  async #finish(file: string, code: string, steps = this.#steps): Promise<void> {
-    const n = this.name, ctx = this.#ctx;
-    let st: FileStat | null = null;
-    while (st === null) {
-      this.#live();
-      try {
-        st = await steps.stat(this.#p(file));
-      } catch (e) {
-        this.#live();
-        if (isMissing(e)) return;
-        ctx.warn(`unable to stat ${n}/${file}, pausing: ${reason(e)}`);
-        await sleep(ctx.pauseMs);
-      }
-    }
-    if (st.nlink === 1) {
-      const name = new Uint8Array(STAMP_LEN + 2);
-      for (;;) {
-        this.#live();
-        this.#stamper.write(name, 0);
-        name[STAMP_LEN] = 46; // .
-        name[STAMP_LEN + 1] = code.charCodeAt(0);
-        const fn = dec.decode(name);
-        try {
-          await steps.link(this.#p(file), this.#p(fn));
-          break;
-        } catch (e) {
-          this.#live();
-          ctx.warn(`unable to link to ${n}/${fn}, pausing: ${reason(e)}`);
-          await sleep(ctx.pauseMs);
-        }
-      }
-    }
-    await retry(ctx, `unable to remove ${n}/${file}, pausing: `, () => steps.unlink(this.#p(file)));
-    for (;;) {
-      this.#live();
-      let fit: boolean;
-      try {
-        fit = await this.#filesFit(steps);
-      } catch (e) {
-        this.#live();
-        ctx.warn(`unable to read ${n}, pausing: ${reason(e)}`);
-        await sleep(ctx.pauseMs);
-        continue;
-      }
-      if (fit) return;
-    }
-  }
-
-  /**
-   * True when fewer than `num` log files are there; otherwise removes the
-   * oldest (names compared as bytes, as multilog's str_diff does).
-   */
-  async #filesFit(steps: PathCalls): Promise<boolean> {
-    const names = await listDir(steps, this.path);
-    const logFile = (name: Uint8Array) => name[0] === 64 && name.length >= 25; // @
-    let count = 0;
-    let oldest = AT_Z;
-    for (const name of names) {
-      if (!logFile(name)) continue;
-      count++;
-      if (compareBytes(name, oldest) < 0) oldest = name.slice(0, 25);
-    }
-    if (count < this.#spec.num) return true;
-    for (const name of names) {
-      if (logFile(name) && startsWith(name, oldest)) {
-        const path = new Uint8Array([...enc.encode(`${this.path}/`), ...name]);
-        await steps.unlink(path).catch(() => {}); // as unlink() with the result ignored
-        break;
-      }
-    }
-    return false;
+  /** multilog's `finish` of `file` (old_logs.ts), through `steps`. */
+  #finish(file: string, code: string, steps = this.#steps): Promise<void> {
+    return finishFile(this.#place, this.#spec.num, this.#stamper, file, code, steps);
   }
 
   /** multilog's `c_quit` for this directory: `current` to disk and marked finished. */
@@ -500,22 +380,6 @@ export class LogDir {
     if (this.#lockFd !== -1) closeFd(this.#lockFd);
     this.#lockFd = -1;
   }
-}
-
-/** multilog's first candidate for the oldest name, `@z`. */
-const AT_Z = enc.encode("@z");
-
-/** Byte-wise comparison, as str_diff (unsigned). */
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
-  if (a.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
-  return true;
 }
 
 /**

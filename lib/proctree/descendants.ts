@@ -6,7 +6,7 @@
  * @module
  */
 import { sleep } from "../common/long_timer.ts";
-import { alive, kill, SIG } from "../sys/signal.ts";
+import { alive, SIG, signalIfThere } from "../sys/signal.ts";
 
 /** The fields of /proc/PID/stat after the command name (state first), or null when gone. */
 export function statFields(pid: number | string): string[] | null {
@@ -18,16 +18,34 @@ export function statFields(pid: number | string): string[] | null {
   }
 }
 
-/** Parent pid of each live, non-zombie process: `Map<pid, ppid>`. */
-export function processTable(): Map<number, number> {
-  const t = new Map<number, number>();
+/** A live (non-zombie) process: its pid, its parent's, and its session's id. */
+export interface LiveProcess {
+  pid: number;
+  ppid: number;
+  sid: number;
+}
+
+/** Every live, non-zombie process, read from /proc. */
+export function liveProcesses(): LiveProcess[] {
+  const out: LiveProcess[] = [];
   for (const e of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
     const f = statFields(e.name);
     if (f === null || f[0] === "Z" || f[0] === "X") continue;
-    t.set(Number(e.name), Number(f[1]));
+    out.push({ pid: Number(e.name), ppid: Number(f[1]), sid: Number(f[3]) });
   }
-  return t;
+  return out;
+}
+
+/** Pid → the pids of its children, in `procs`. */
+export function childrenOf(procs: readonly LiveProcess[]): Map<number, number[]> {
+  const kids = new Map<number, number[]>();
+  for (const { pid, ppid } of procs) {
+    let k = kids.get(ppid);
+    if (k === undefined) kids.set(ppid, k = []);
+    k.push(pid);
+  }
+  return kids;
 }
 
 /**
@@ -38,12 +56,7 @@ export function descendants(
   root: number = Deno.pid,
   skip: ReadonlySet<number> = new Set(),
 ): number[] {
-  const kids = new Map<number, number[]>();
-  for (const [pid, ppid] of processTable()) {
-    let k = kids.get(ppid);
-    if (k === undefined) kids.set(ppid, k = []);
-    k.push(pid);
-  }
+  const kids = childrenOf(liveProcesses());
   const out: number[] = [];
   const stack = (kids.get(root) ?? []).filter((p) => !skip.has(p));
   while (stack.length) {
@@ -52,12 +65,6 @@ export function descendants(
     stack.push(...(kids.get(p) ?? []));
   }
   return out;
-}
-
-function send(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone, or not ours to signal */ }
 }
 
 /**
@@ -75,8 +82,8 @@ export async function endLeftovers(
     for (const p of descendants()) {
       if (seen.has(p)) continue;
       seen.add(p);
-      if (!spared(p)) send(p, SIG.TERM);
-      send(p, SIG.CONT);
+      if (!spared(p)) signalIfThere(p, SIG.TERM);
+      signalIfThere(p, SIG.CONT);
     }
   };
   if (Date.now() < deadline) signalNew();
@@ -85,7 +92,7 @@ export async function endLeftovers(
     signalNew();
   }
   const left = descendants();
-  for (const p of left) send(p, SIG.KILL);
+  for (const p of left) signalIfThere(p, SIG.KILL);
   const end = Date.now() + 2000;
   while (Date.now() < end && left.some(alive) && descendants().length) await sleep(20);
   return left;

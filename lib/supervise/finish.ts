@@ -6,12 +6,8 @@
  *
  * @module
  */
-import { reason } from "../common/errors.ts";
-import { clearLongTimeout, setLongTimeout } from "../common/long_timer.ts";
-import { kill, SIG } from "../sys/signal.ts";
-import { spawn } from "../sys/spawn.ts";
-import { watchChild } from "../sys/reaper.ts";
 import type { WaitStatus } from "../sys/wait.ts";
+import { type Beside, runBeside } from "./beside.ts";
 import { DEFAULT_TREE_KILL_MS, type ServiceFiles } from "./service_files.ts";
 import { endTree } from "./tree.ts";
 
@@ -21,48 +17,18 @@ export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, str
 }
 
 /** How to run finish. */
-export interface FinishRun {
-  /** The service directory, held (finish runs in it). */
-  cwdFd: number;
-  /** The service directory as messages name it. */
-  label: string;
-  env: readonly (string | Uint8Array)[];
-  fds: readonly (number | null)[];
+export interface FinishRun extends Beside {
+  /** How `./run` ended: finish's arguments. */
   ended: Pick<WaitStatus, "code" | "signal">;
   /** KILL finish after this many ms; Infinity: let it run. */
   timeoutMs: number;
-  log: (line: string) => void;
   /** Called with finish's pid once it runs. */
   started?: (pid: number) => void;
 }
 
 /** Runs `./finish`; resolves when it has ended (or could not start: reported). */
-export function runFinish(r: FinishRun): Promise<void> {
-  let pid: number;
-  try {
-    pid = spawn({
-      path: "./finish",
-      argv: ["./finish", ...finishArgs(r.ended)],
-      cwdFd: r.cwdFd,
-      env: r.env,
-      fds: r.fds,
-    });
-  } catch (e) {
-    r.log(`supervise: warning: unable to start ${r.label}/finish: ${reason(e)}`);
-    return Promise.resolve();
-  }
-  r.started?.(pid);
-  return new Promise((resolve) => {
-    const t = setLongTimeout(() => {
-      try {
-        kill(pid, SIG.KILL);
-      } catch { /* gone */ }
-    }, r.timeoutMs);
-    watchChild(pid, () => {
-      clearLongTimeout(t);
-      resolve();
-    });
-  });
+export async function runFinish(r: FinishRun): Promise<void> {
+  await runBeside(r, "finish", finishArgs(r.ended), r.timeoutMs, r.started);
 }
 
 /** What comes after a run of `./run`. */

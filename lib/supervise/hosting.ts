@@ -31,6 +31,11 @@ export interface SupervisorOptions {
   /** Called with each end of the service (after the status was written). */
   onServiceExit?: (s: WaitStatus) => void;
   /**
+   * Called when an `essential` service gives up: left down by its crash-loop
+   * budget, or ended after `svc -o` (how it ended last: code, or signal).
+   */
+  onGiveUp?: (code: number | null, signal: number | null) => void;
+  /**
    * Asked at each start: run the service inside this process instead of
    * starting `./run` (the scanner's in-process loggers).
    */

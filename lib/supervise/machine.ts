@@ -24,53 +24,31 @@
  */
 import { SIG } from "../sys/signal.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import { initialExtra } from "./extra_status.ts";
-import type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
-import { PLAIN } from "./service_files.ts";
+import type { Action, Clock, Event, State, Step } from "./machine_types.ts";
+import {
+  checkDone,
+  checkDue,
+  countEnd,
+  nextPause,
+  readyByCheck,
+  rearm,
+  startChecks,
+  stopChecks,
+} from "./policy.ts";
 
-export type { Action, Clock, Event, LeftRunning, State, Step } from "./machine_types.ts";
+export { RESTART_PAUSE_MS } from "./policy.ts";
+export { initialState } from "./initial_state.ts";
 
-/** Minimum time between two starts of `./run`, in ms (daemontools: 1 second). */
-export const RESTART_PAUSE_MS = 1000;
-
-/**
- * The state a supervisor starts in: `down` file, or a service left running
- * (the one-second pause between starts counts from the start its status names).
- */
-export function initialState(o: { downFile: boolean; left?: LeftRunning | null }, t: Clock): State {
-  const s: State = {
-    phase: "down",
-    pid: 0,
-    want: true,
-    wantUp: !o.downFile,
-    paused: false,
-    exit: false,
-    when: t.when,
-    lastStart: -Infinity,
-    startAt: null,
-    startAfterFinish: false,
-    killAt: null,
-    killPid: 0,
-    files: PLAIN,
-    sid: 0,
-    ranOnce: false,
-    extra: initialExtra(t.wall),
-  };
-  const l = o.left;
-  if (!l) return s;
-  const age = Math.max(0, t.wall - (l.when.sec * 1000 + l.when.nano / 1e6));
-  return {
-    ...s,
-    phase: "up",
-    pid: l.pid,
-    when: l.when,
-    paused: l.paused,
-    want: l.want !== null,
-    wantUp: l.want !== "d",
-    lastStart: t.mono - age,
-    extra: { ...s.extra, state: "up", pid: l.pid },
-  };
-}
+export type {
+  Action,
+  CheckState,
+  Clock,
+  Event,
+  LeftRunning,
+  Policy,
+  State,
+  Step,
+} from "./machine_types.ts";
 
 const CONTROL_SIGNALS: Record<string, number> = {
   a: SIG.ALRM,
@@ -91,8 +69,8 @@ export class ImpossibleEvent extends Error {
 
 /** Where each event may come; anywhere else it is {@link ImpossibleEvent}. */
 const POSSIBLE: Partial<Record<Event["type"], readonly State["phase"][]>> = {
-  // a supervisor begins down, or up with what a dead one left running
-  begin: ["down", "up"],
+  // a supervisor begins down, up with what a dead one left running, or finishing what it left
+  begin: ["down", "up", "finishing"],
   // only a spawn gives these, and only a service that is down is spawned
   started: ["down"],
   startFailed: ["down"],
@@ -116,8 +94,17 @@ export function step(state: State, e: Event, t: Clock): Step {
   switch (e.type) {
     case "begin":
       announce();
-      if (s.pid) out.push({ type: "watch", pid: s.pid });
-      else if (!s.want || s.wantUp) tryStart(s, out, t);
+      if (s.phase === "finishing") {
+        out.push({ type: "adoptAfterRun", files: s.files, after: s.after! });
+      } else if (s.pid) {
+        out.push({ type: "watch", pid: s.pid });
+        if (s.killAt !== null) out.push({ type: "armKill", at: s.killAt });
+        if (s.extra.ready === false && !readyByCheck(s.files)) {
+          out.push({ type: "adoptReadiness", pid: s.pid, files: s.files, notify: s.notify });
+        }
+        startChecks(s, out, t);
+        if (s.extra.ready === true) s.check = { ...s.check, passed: true };
+      } else if (!s.want || s.wantUp) tryStart(s, out, t);
       break;
     case "takeOver":
       announce();
@@ -143,24 +130,26 @@ export function step(state: State, e: Event, t: Clock): Step {
       s.pid = e.pid;
       s.files = e.files;
       s.sid = e.files.killTree ? e.pid : 0;
+      s.notify = e.notify;
       s.when = t.when;
       s.extra = {
         ...s.extra,
         state: "up",
         pid: e.pid,
         since: t.wall,
-        ready: e.declaresReadiness ? false : null,
+        ready: e.declaresReadiness || readyByCheck(e.files) ? false : null,
         readySince: null,
         restarts: first ? 0 : s.extra.restarts + 1,
         statusText: null,
       };
       announce("u");
+      startChecks(s, out, t);
       break;
     }
     case "startFailed":
       s.when = t.when;
       announce();
-      if (s.exit) finish(s, out);
+      if (s.exit) exitSupervisor(s, out);
       else if (s.want && s.wantUp) tryStart(s, out, t);
       break;
     case "exited":
@@ -168,13 +157,15 @@ export function step(state: State, e: Event, t: Clock): Step {
       exited(s, e.status, out, t);
       break;
     case "finishStarted":
-      if (s.phase !== "finishing") break;
+      if (s.phase !== "finishing" || s.after === null) break;
+      s.after = { ...s.after, stage: "finish", finishPid: e.pid, finishStarted: e.started };
       s.extra = { ...s.extra, pid: e.pid };
       announce();
       break;
     case "finished":
       if (s.phase !== "finishing") break;
       s.phase = "down";
+      s.after = null;
       s.extra = { ...s.extra, state: "down", pid: 0, since: t.wall };
       announce("D");
       resume(s, out, t);
@@ -188,6 +179,12 @@ export function step(state: State, e: Event, t: Clock): Step {
       if (s.phase !== "up" || e.pid !== s.pid) break;
       s.extra = { ...s.extra, statusText: e.text };
       announce();
+      break;
+    case "checkTimer":
+      checkDue(s, out);
+      break;
+    case "checkDone":
+      checkDone(s, e.pid, e.ok, out, t);
       break;
   }
   return { state: s, actions: out };
@@ -219,11 +216,13 @@ function command(s: State, ch: string, out: Action[], t: Clock): void {
     case "u":
       s.want = true;
       s.wantUp = true;
+      rearm(s);
       announce();
       if (!pid) tryStart(s, out, t);
       break;
     case "o":
       s.want = false;
+      rearm(s);
       announce();
       if (!pid) tryStart(s, out, t);
       break;
@@ -240,7 +239,7 @@ function command(s: State, ch: string, out: Action[], t: Clock): void {
     case "x":
       s.exit = true;
       announce();
-      if (!pid && s.startAt === null && s.phase !== "finishing") finish(s, out);
+      if (!pid && s.startAt === null && s.phase !== "finishing") exitSupervisor(s, out);
       break;
     default: {
       const sig = CONTROL_SIGNALS[ch];
@@ -256,7 +255,7 @@ function tryStart(s: State, out: Action[], t: Clock): void {
     return;
   }
   if (s.startAt !== null || s.pid) return;
-  const wait = s.lastStart + RESTART_PAUSE_MS - t.mono;
+  const wait = s.lastStart + nextPause(s.files, s.policy) - t.mono;
   if (wait > 0) {
     s.startAt = t.mono + wait;
     out.push({ type: "armStart", at: s.startAt });
@@ -267,7 +266,7 @@ function tryStart(s: State, out: Action[], t: Clock): void {
 
 function startNow(s: State, out: Action[], t: Clock): void {
   if (s.pid) return;
-  if (s.exit) return finish(s, out);
+  if (s.exit) return exitSupervisor(s, out);
   s.lastStart = t.mono;
   out.push({ type: "spawn" });
 }
@@ -282,7 +281,11 @@ function cancelStart(s: State, out: Action[]): void {
 function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
   if (s.killAt !== null) out.push({ type: "cancelKill" });
   s.killAt = null;
+  stopChecks(s, out);
   const files = s.files, sid = s.sid;
+  // an end nobody asked for counts toward the crash-loop budget; spent, the service is left down
+  const spent = s.want && s.wantUp && countEnd(s, t);
+  if (spent) s.wantUp = false;
   const after = sid !== 0 || files.finish;
   s.sid = 0;
   s.pid = 0;
@@ -296,10 +299,23 @@ function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
     ready: s.extra.ready === null ? null : false,
     readySince: null,
     lastExit: { code: status.code, signal: status.signal },
+    ...(spent ? { leftDown: "start-limit" } : {}),
   };
   out.push({ type: "announce", event: "d" });
   out.push({ type: "serviceExit", status });
+  // an essential service that gives up (left down, or ended after svc -o) may end its host
+  if (files.essential && (spent || !s.want)) {
+    out.push({ type: "giveUp", code: status.code, signal: status.signal });
+  }
   if (after) {
+    s.after = {
+      stage: sid ? "tree" : "finish",
+      sid,
+      code: status.code,
+      signal: status.signal,
+      finishPid: 0,
+      finishStarted: 0,
+    };
     out.push({ type: "afterRun", files, sid, status });
     return;
   }
@@ -311,12 +327,12 @@ function exited(s: State, status: WaitStatus, out: Action[], t: Clock): void {
 function resume(s: State, out: Action[], t: Clock): void {
   const again = s.startAfterFinish;
   s.startAfterFinish = false;
-  if (s.exit) return finish(s, out);
+  if (s.exit) return exitSupervisor(s, out);
   if ((s.want && s.wantUp) || again) tryStart(s, out, t);
 }
 
 /** The supervisor ends (svc -x with the service down). */
-function finish(s: State, out: Action[]): void {
+function exitSupervisor(s: State, out: Action[]): void {
   cancelStart(s, out);
   out.push({ type: "announce", event: "x" });
   s.phase = "exited";

@@ -6,7 +6,7 @@
  */
 import type { WaitStatus } from "../sys/wait.ts";
 import type { Tai64n } from "../tai64n/codec.ts";
-import type { ExtraStatus } from "./extra_status.ts";
+import type { AfterRecord, ExtraStatus } from "./extra_status.ts";
 import type { ServiceFiles } from "./service_files.ts";
 
 /** The time an event happens at. */
@@ -17,6 +17,28 @@ export interface Clock {
   when: Tai64n;
   /** Epoch ms: status.json's. */
   wall: number;
+}
+
+/** What the crash-loop policy keeps (restart-delay-max, start-limit-burst, start-limit-interval). */
+export interface Policy {
+  /** The delay before the next start after a run shorter than restart-delay-max, ms. */
+  delay: number;
+  /** The pause before the next start, ms (1000, or the back-off's delay). */
+  next: number;
+  /** Monotonic ms of the recent ends of ./run that nobody asked for (the start-limit window). */
+  ends: number[];
+}
+
+/** A run's health check (`check`): when the next is due, whether one runs, how it went. */
+export interface CheckState {
+  /** Monotonic ms the next check is due at, or null. */
+  due: number | null;
+  /** A check runs now. */
+  running: boolean;
+  /** A check passed in this run (then failures count). */
+  passed: boolean;
+  /** Failures in a row since the last pass. */
+  failures: number;
 }
 
 /** What a supervisor knows of its service. */
@@ -49,6 +71,14 @@ export interface State {
   files: ServiceFiles;
   /** The session of a kill-tree run, 0 otherwise. */
   sid: number;
+  /** The run's NOTIFY_SOCKET name (abstract), or null. */
+  notify: string | null;
+  /** While finishing: what comes after the run, and where it stands. */
+  after: AfterRecord | null;
+  /** The crash-loop policy's count (policy.ts): the next restart's delay, the recent ends. */
+  policy: Policy;
+  /** The current run's health check (policy.ts). */
+  check: CheckState;
   /** True once `./run` started at least once under this supervisor. */
   ranOnce: boolean;
   /** dt's extra state (status.json). */
@@ -74,19 +104,25 @@ export type Event =
     files: ServiceFiles;
     /** Whether it declares readiness (then not ready until it says so). */
     declaresReadiness: boolean;
+    /** Its NOTIFY_SOCKET name, or null. */
+    notify: string | null;
   }
   /** A `spawn` action could not start it (the shell reported why). */
   | { type: "startFailed" }
   /** The service ended. */
   | { type: "exited"; status: WaitStatus }
-  /** `./finish` started (its pid shows in status.json while it runs). */
-  | { type: "finishStarted"; pid: number }
+  /** `./finish` started (its pid shows in status.json while it runs); `started`: seconds, from /proc. */
+  | { type: "finishStarted"; pid: number; started: number }
   /** What came after `./run` (leftovers of its tree, `./finish`) is over. */
   | { type: "finished" }
   /** The run with this pid said it is ready. */
   | { type: "ready"; pid: number }
   /** The run with this pid sent a STATUS= text. */
-  | { type: "statusText"; pid: number; text: string };
+  | { type: "statusText"; pid: number; text: string }
+  /** The next health check is due. */
+  | { type: "checkTimer" }
+  /** The health check of the run `pid` passed (`ok`) or failed. */
+  | { type: "checkDone"; pid: number; ok: boolean };
 
 /** What the supervisor is to do, in order. */
 export type Action =
@@ -100,6 +136,13 @@ export type Action =
   | { type: "spawn" }
   /** Watch `pid`, left running by a supervisor that died; its end comes as `exited`. */
   | { type: "watch"; pid: number }
+  /** Read the readiness of the run left running (its files say how), not yet ready. */
+  | { type: "adoptReadiness"; pid: number; files: ServiceFiles; notify: string | null }
+  /**
+   * Take up what comes after a run a supervisor that died left under way
+   * (its leftovers, or its `./finish`); answer with finished.
+   */
+  | { type: "adoptAfterRun"; files: ServiceFiles; after: AfterRecord }
   | { type: "armStart"; at: number }
   | { type: "cancelStart" }
   | { type: "armKill"; at: number }
@@ -109,7 +152,16 @@ export type Action =
   /** End what a kill-tree run left, then run `./finish`; answer with finished. */
   | { type: "afterRun"; files: ServiceFiles; sid: number; status: WaitStatus }
   /** The supervisor is done: release the directory. */
-  | { type: "exit" };
+  | { type: "exit" }
+  | { type: "armCheck"; at: number }
+  | { type: "cancelCheck" }
+  /** Run `./check` for the run `pid`; answer with checkDone. */
+  | { type: "runCheck"; pid: number; files: ServiceFiles }
+  /**
+   * An `essential` service gave up (left down by its crash-loop budget, or
+   * ended after `svc -o`): whoever hosts it may end (dt init -S).
+   */
+  | { type: "giveUp"; code: number | null; signal: number | null };
 
 /** What a step gives: the next state and what to do. */
 export interface Step {

@@ -9,14 +9,29 @@
  * (systemd's `NotifyAccess=all` kept to the service's own tree). Nothing of it
  * survives the run: the next start is not ready until it says so.
  *
+ * Both survive the scanner (docs/svscan.md, "What survives the scanner"):
+ * the notification fd is a FIFO, `supervise/notification`, made fresh at each
+ * start and given to the service opened read-write, so a write never meets
+ * a FIFO without a reader (no SIGPIPE when the scanner is gone, nor after the
+ * first newline was read), and the next scanner opens it again by name and
+ * reads what was written meanwhile; the socket's name is kept in
+ * status.json, and the next scanner binds it again.
+ *
  * @module
  */
-import { isErrno } from "../common/errors.ts";
+import { isErrno, SysError } from "../common/errors.ts";
 import { inTreeOf } from "../proctree/lineage.ts";
-import { close, pipe } from "../sys/fd.ts";
+import { close, O, setNonblock } from "../sys/fd.ts";
+import { mkfifoAt, unlinkAt } from "../sys/dir_fd.ts";
+import { openHeld } from "../sys/held_file.ts";
 import { readDatagrams, readFd } from "../sys/read_fd.ts";
 import { bindAbstractDatagram, type Credentials } from "../sys/unix_dgram.ts";
+import type { Event } from "./machine_types.ts";
+import type { ServiceDir } from "./service_dir.ts";
 import type { ServiceFiles } from "./service_files.ts";
+
+/** The notification fd's FIFO in `supervise/`. */
+export const NOTIFICATION_FIFO = "notification";
 
 /** Largest notify datagram read (systemd's NOTIFY_BUFFER_MAX); a longer one is dropped. */
 export const NOTIFY_MAX_BYTES = 4096;
@@ -74,30 +89,54 @@ export class Readiness {
   readonly childFd: [number, number] | null = null;
   /** `NOTIFY_SOCKET=@…` for the child's environment, or null. */
   readonly env: string | null = null;
+  /** The socket's name (without `@`), or null. */
+  readonly notify: string | null = null;
   #pipeRead = -1;
   #sock = -1;
   #readers: { close(): void }[] = [];
 
   /**
-   * Opens the channels `files` ask for; `tag` names the service in the
-   * socket's name (its directory's dev:ino). Throws, with nothing left open,
-   * when one cannot be made.
+   * Opens the channels `files` ask for in the held directory `dir` (its
+   * dev:ino goes into the socket's name); with `adopt`, those of a run a
+   * supervisor that died left (the FIFO as it is, the socket's name bound
+   * again), for reading only. Throws, with nothing left open, when one
+   * cannot be made.
    */
-  constructor(files: ServiceFiles, tag: string) {
+  constructor(files: ServiceFiles, dir: ServiceDir, adopt?: { notify: string | null }) {
     try {
       if (files.notificationFd !== null) {
-        const [r, w] = pipe();
-        this.#pipeRead = r;
-        this.childFd = [files.notificationFd, w];
+        const label = `${dir.label}/supervise/${NOTIFICATION_FIFO}`;
+        if (adopt === undefined) {
+          unlinkAt(dir.sup, NOTIFICATION_FIFO); // a fresh FIFO: nothing of an earlier run in it
+          const r = mkfifoAt(dir.sup, NOTIFICATION_FIFO, 0o600);
+          if (r < 0) throw new SysError("mkfifo", -r, label);
+        }
+        this.#pipeRead = this.#fifo(dir, O.RDONLY, label);
+        if (adopt === undefined) {
+          // read-write: the service's own end is a reader too, so a write never meets none
+          const child = this.#fifo(dir, O.RDWR, label);
+          this.childFd = [files.notificationFd, child];
+          setNonblock(child, false); // the service's end blocks as a pipe's would
+        }
       }
       if (files.notifySocket) {
-        const name = this.#bind(tag);
-        this.env = `NOTIFY_SOCKET=@${name}`;
+        const name = adopt === undefined ? this.#bind(dir.key) : adopt.notify;
+        if (name !== null) {
+          if (adopt !== undefined) this.#sock = bindAbstractDatagram(name);
+          this.notify = name;
+          this.env = `NOTIFY_SOCKET=@${name}`;
+        }
       }
     } catch (e) {
       this.#closeAll();
       throw e;
     }
+  }
+
+  #fifo(dir: ServiceDir, flags: number, label: string): number {
+    const fd = openHeld(dir.sup, NOTIFICATION_FIFO, flags, { label, kind: "fifo" });
+    if (fd < 0) throw new SysError("open", -fd, label);
+    return fd;
   }
 
   /** Binds a fresh name (another, should something have taken it); returns the name. */
@@ -162,6 +201,19 @@ export class Readiness {
         if (n.ready) ready();
       }, { maxBytes: NOTIFY_MAX_BYTES, perWake: NOTIFY_PER_WAKE }));
     }
+  }
+
+  /**
+   * {@link watch} for the supervisor: the run `pid`'s readiness and STATUS=
+   * texts go to `receive` as the machine's events; a stranger's message to `warn`.
+   */
+  follow(pid: number, receive: (e: Event) => void, warn: (line: string) => void): void {
+    this.watch(
+      pid,
+      () => receive({ type: "ready", pid }),
+      (text) => receive({ type: "statusText", pid, text }),
+      warn,
+    );
   }
 
   /** Closes the fd the child got (call after the spawn, whether it worked or not). */

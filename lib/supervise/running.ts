@@ -31,6 +31,23 @@ function btime(): number | null {
   return bootTime;
 }
 
+let bootIdText: string | null | undefined;
+
+/**
+ * This boot's id (/proc/sys/kernel/random/boot_id), or null when unknown:
+ * what a supervisor keeps of a run belongs to one boot.
+ */
+export function bootId(): string | null {
+  if (bootIdText === undefined) {
+    try {
+      bootIdText = Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() || null;
+    } catch {
+      bootIdText = null;
+    }
+  }
+  return bootIdText;
+}
+
 /** When `pid` started, in seconds since the epoch; null when it is gone or a zombie. */
 export function startTime(pid: number): number | null {
   const f = statFields(pid);

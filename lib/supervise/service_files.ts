@@ -1,8 +1,12 @@
 /**
  * The optional files of a service directory that go beyond daemontools
  * (s6's and runit's spellings): `finish`, `timeout-finish`, `down-signal`,
- * `timeout-kill`, `kill-tree`, `notification-fd`, `notify-socket`. Read at
- * each start of `./run`; a directory with none of them is a daemontools one.
+ * `timeout-kill`, `kill-tree`, `notification-fd`, `notify-socket`; for
+ * containers, a crash-loop policy in systemd's words (`restart-delay-max`,
+ * `start-limit-burst`, `start-limit-interval`), a health check (runit's
+ * `check`, with Docker's `check-interval`, `check-timeout`, `check-retries`)
+ * and `essential` (supervisord's word). Read at each start of `./run`; a
+ * directory with none of them is a daemontools one.
  * As s6 reads them, a value is the file's first line (up to the first
  * newline), exactly: no blank, no sign; a number out of its range or junk is
  * refused with a warning naming the file and the value, and the file is then
@@ -16,6 +20,7 @@ import { parseMsText, WANT_MS } from "../common/durations.ts";
 import { parseSignal } from "../proctree/signal_name.ts";
 import { SIG } from "../sys/signal.ts";
 import type { ServiceDir } from "./service_dir.ts";
+import type { RunFiles } from "./extra_status.ts";
 
 /** What a service directory asks for beyond daemontools. */
 export interface ServiceFiles {
@@ -37,7 +42,38 @@ export interface ServiceFiles {
   notificationFd: number | null;
   /** `notify-socket` exists: systemd's NOTIFY_SOCKET protocol. */
   notifySocket: boolean;
+  /**
+   * `restart-delay-max` in ms (systemd's RestartMaxDelaySec): a run shorter
+   * than this is followed by a delay that doubles from 1 s up to it; a run
+   * this long resets it. Null: daemontools' 1 s, always.
+   */
+  restartDelayMax: number | null;
+  /**
+   * `start-limit-burst` (systemd's StartLimitBurst): after this many ends of
+   * `./run` within `start-limit-interval` ms, the service is left down
+   * (`svc -u` starts it again). Null: no limit.
+   */
+  startLimitBurst: number | null;
+  /** `start-limit-interval` in ms (systemd's StartLimitIntervalSec). */
+  startLimitInterval: number;
+  /** `check` exists (runit's): run while the service is up; its ready, and its health. */
+  check: boolean;
+  /** `check-interval` in ms (Docker's HEALTHCHECK --interval; default 30000). */
+  checkInterval: number;
+  /** `check-timeout` in ms (Docker's --timeout; default 30000): then the check is KILLed, a failure. */
+  checkTimeout: number;
+  /** `check-retries` (Docker's --retries; default 3): failures in a row that restart the service. */
+  checkRetries: number;
+  /** `essential` exists (supervisord's word): with `dt init -S`, its giving up ends the container. */
+  essential: boolean;
 }
+
+/** Docker's defaults for a HEALTHCHECK. */
+export const DEFAULT_CHECK_INTERVAL_MS = 30_000, DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+/** Docker's default `--retries`. */
+export const DEFAULT_CHECK_RETRIES = 3;
+/** systemd's default StartLimitIntervalSec (10 s), and StartLimitBurst (5) when only the interval is given. */
+export const DEFAULT_START_LIMIT_INTERVAL_MS = 10_000, DEFAULT_START_LIMIT_BURST = 5;
 
 /** s6's default for `timeout-finish`. */
 export const DEFAULT_TIMEOUT_FINISH_MS = 5000;
@@ -53,6 +89,14 @@ export const PLAIN: ServiceFiles = {
   killTree: false,
   notificationFd: null,
   notifySocket: false,
+  restartDelayMax: null,
+  startLimitBurst: null,
+  startLimitInterval: DEFAULT_START_LIMIT_INTERVAL_MS,
+  check: false,
+  checkInterval: DEFAULT_CHECK_INTERVAL_MS,
+  checkTimeout: DEFAULT_CHECK_TIMEOUT_MS,
+  checkRetries: DEFAULT_CHECK_RETRIES,
+  essential: false,
 };
 
 /** The value a file holds: its first line (s6 reads up to the first newline). */
@@ -70,6 +114,18 @@ export function parseMs(text: string): number | null {
 export function parseTimeout(text: string): number | null {
   const ms = parseMs(text);
   return ms === 0 ? Infinity : ms;
+}
+
+/** A file holding a number of milliseconds, 1 or more; null when it is not one. */
+export function parsePositiveMs(text: string): number | null {
+  const ms = parseMs(text);
+  return ms === null || ms === 0 ? null : ms;
+}
+
+/** A file holding a count, 1 to 999999; null when it is not one. */
+export function parseCount(text: string): number | null {
+  const t = firstLine(text);
+  return /^[1-9][0-9]{0,5}$/.test(t) ? Number(t) : null;
 }
 
 /** A file holding a signal name (`QUIT`, `SIGQUIT`) or number; null when unknown. */
@@ -96,6 +152,12 @@ const WANT: Record<string, string> = {
   "timeout-kill": `${WANT_MS}; 0: never`,
   "down-signal": "a signal name or number",
   "notification-fd": `a descriptor, 3 to ${MAX_NOTIFICATION_FD}`,
+  "restart-delay-max": `${WANT_MS.replace("0 to", "1 to")}`,
+  "start-limit-burst": "a count, 1 to 999999",
+  "start-limit-interval": `${WANT_MS.replace("0 to", "1 to")}`,
+  "check-interval": `${WANT_MS.replace("0 to", "1 to")}`,
+  "check-timeout": `${WANT_MS.replace("0 to", "1 to")}`,
+  "check-retries": "a count, 1 to 999999",
 };
 
 /** A file's text for a one-line message: its first 40 characters at most, as a JSON string. */
@@ -143,5 +205,38 @@ export function readServiceFiles(dir: ServiceDir, warn: (line: string) => void):
   f.killTree = exists("kill-tree");
   f.notificationFd = num("notification-fd", parseFd);
   f.notifySocket = exists("notify-socket");
+  f.restartDelayMax = num("restart-delay-max", parsePositiveMs);
+  const burst = num("start-limit-burst", parseCount);
+  const interval = num("start-limit-interval", parsePositiveMs);
+  f.startLimitBurst = burst ?? (interval !== null ? DEFAULT_START_LIMIT_BURST : null);
+  f.startLimitInterval = interval ?? DEFAULT_START_LIMIT_INTERVAL_MS;
+  f.check = exists("check");
+  if (f.check) {
+    f.checkInterval = num("check-interval", parsePositiveMs) ?? DEFAULT_CHECK_INTERVAL_MS;
+    f.checkTimeout = num("check-timeout", parsePositiveMs) ?? DEFAULT_CHECK_TIMEOUT_MS;
+    f.checkRetries = num("check-retries", parseCount) ?? DEFAULT_CHECK_RETRIES;
+  }
+  f.essential = exists("essential");
   return f;
+}
+
+/** The files as status.json keeps them for adoption (never: 0, as in the files). */
+export function toRunFiles(f: ServiceFiles): RunFiles {
+  return {
+    ...f,
+    timeoutFinish: f.timeoutFinish === Infinity ? 0 : f.timeoutFinish,
+    timeoutKill: f.timeoutKill === Infinity ? 0 : f.timeoutKill,
+  };
+}
+
+/** The files status.json kept for a run, as the supervisor uses them. */
+export function fromRunFiles(r: RunFiles): ServiceFiles {
+  // what an older dt's record lacks is as if absent
+  const kept = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+  return {
+    ...PLAIN,
+    ...kept as Partial<ServiceFiles>,
+    timeoutFinish: r.timeoutFinish === 0 ? Infinity : r.timeoutFinish,
+    timeoutKill: r.timeoutKill === 0 ? Infinity : r.timeoutKill,
+  };
 }

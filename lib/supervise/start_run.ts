@@ -45,7 +45,7 @@ export function startRun(o: {
   const files = readServiceFiles(o.dir, o.warn);
   let readiness: Readiness | null = null;
   try {
-    if (declaresReadiness(files)) readiness = new Readiness(files, o.dir.key);
+    if (declaresReadiness(files)) readiness = new Readiness(files, o.dir);
     if (files.killTree) becomeSubreaper();
     const pid = spawn({
       path: "./run",
@@ -101,6 +101,7 @@ export function startService(o: StartService): {
           pid: handle.pid,
           files: PLAIN,
           declaresReadiness: false,
+          notify: null,
         };
         return { event, inProcess: handle, readiness: null };
       }
@@ -112,16 +113,12 @@ export function startService(o: StartService): {
       warn: (l) => o.log(`supervise: warning: ${l}`),
     });
     const pid = run.pid;
-    run.readiness?.watch(
-      pid,
-      () => o.receive({ type: "ready", pid }),
-      (text) => o.receive({ type: "statusText", pid, text }),
-      (line) => o.log(`supervise: warning: ${o.dir.label}: ${line}`),
-    );
+    run.readiness?.follow(pid, o.receive, (l) => o.log(`supervise: warning: ${o.dir.label}: ${l}`));
     watchChild(pid, (s) => o.receive({ type: "exited", status: s }));
     const declared = run.readiness !== null;
+    const notify = run.readiness?.notify ?? null;
     return {
-      event: { type: "started", pid, files: run.files, declaresReadiness: declared },
+      event: { type: "started", pid, files: run.files, declaresReadiness: declared, notify },
       inProcess: null,
       readiness: run.readiness,
     };

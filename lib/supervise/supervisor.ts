@@ -18,29 +18,28 @@ import { errLine } from "../common/output.ts";
 import { close, O } from "../sys/fd.ts";
 import type { InProcessService } from "../sys/in_process.ts";
 import { startingEnv } from "../sys/launched.ts";
-import { type ExitWatch, watchExit } from "../sys/pidfd.ts";
-import { readFd } from "../sys/read_fd.ts";
+import type { ExitWatch } from "../sys/pidfd.ts";
 import { kill } from "../sys/signal.ts";
 import { now } from "../tai64n/codec.ts";
-import { encodeExtra, EXTRA_STATUS, type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { type ExtraStatus, initialExtra } from "./extra_status.ts";
+import { afterRunAgain, leftRecord, readinessAgain, watchLeft } from "./adoption.ts";
+import { announce } from "./announce.ts";
 import { afterRun } from "./finish.ts";
-import { type Handover, type Stdio, SuperviseError, type SupervisorOptions } from "./hosting.ts";
+import { runCheck } from "./check.ts";
+import type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 import { type Action, type Clock, type Event, initialState, type State, step } from "./machine.ts";
 import type { Readiness } from "./readiness.ts";
-import { leftRunning } from "./running.ts";
+import { leftRunning, startTime } from "./running.ts";
 import type { ServiceDir } from "./service_dir.ts";
 import { startService } from "./start_run.ts";
-import { encodeStatus } from "./status.ts";
 import { SuperviseWriter } from "./supervise_writer.ts";
-import { openFifo, takeDirectory } from "./take.ts";
+import { openFifo, readControl, takeDirectory } from "./take.ts";
 import { signalTree } from "./tree.ts";
 
 export { RESTART_PAUSE_MS } from "./machine.ts";
 export type { Handover, Stdio, SupervisorOptions } from "./hosting.ts";
 export { SuperviseError } from "./hosting.ts";
 export type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
-
-const enc = new TextEncoder();
 
 function clock(): Clock {
   return { mono: performance.now(), when: now(), wall: Date.now() };
@@ -60,7 +59,7 @@ export class Supervisor {
   /** The directory as given (used in messages, as daemontools does). */
   readonly dir: string;
   readonly #opts: SupervisorOptions;
-  #fds: Stdio | (() => Stdio);
+  readonly #fds: Stdio | (() => Stdio);
   readonly #log: (line: string) => void;
   readonly #env: readonly (string | Uint8Array)[];
 
@@ -76,7 +75,7 @@ export class Supervisor {
   #okFd = -1;
   #control: { close(): void } | undefined;
   /** The restart pause's and timeout-kill's timers: each gives its event when due. */
-  readonly #timers = new Timers<"startTimer" | "killTimer">(
+  readonly #timers = new Timers<"startTimer" | "killTimer" | "checkTimer">(
     (name) => this.#guard(() => this.#dispatch({ type: name })),
   );
   /** The in-process service, while that is what runs. */
@@ -167,22 +166,19 @@ export class Supervisor {
     this.#writer = new SuperviseWriter(t.dir.sup, `${this.dir}/supervise`, this.#log, (e) => {
       if (!this.#over) this.#fault(e); // a callback of this supervisor's: contained here
     });
-    // read and write in one: the FIFO never sees EOF while we hold it
-    const control = openFifo(t.dir, "control", O.RDWR, "read");
-    try {
-      this.#control = readFd(control, (chunk) =>
-        this.#guard(() => {
-          for (const b of chunk) this.#dispatch({ type: "command", ch: String.fromCharCode(b) });
-        }));
-    } catch (e) {
-      close(control);
-      throw new SuperviseError(`unable to read ${this.dir}/supervise/control: ${reason(e)}`, e);
-    }
+    this.#control = readControl(
+      t.dir,
+      (ch) => this.#guard(() => this.#dispatch({ type: "command", ch })),
+    );
     if (h !== undefined) {
       this.#state = h.state;
       this.#inProcess = h.inProcess;
       this.#readiness = h.readiness;
-    } else this.#state = initialState({ downFile: t.downFile, left: leftRunning(t.dir) }, clock());
+    } else {
+      // what a supervisor that died left: the service still running, its run, a finish under way
+      const left = leftRunning(t.dir), record = leftRecord(t.dir);
+      this.#state = initialState({ downFile: t.downFile, left, record }, clock());
+    }
     this.#okFd = openFifo(t.dir, "ok", O.RDONLY, "read");
   }
 
@@ -218,8 +214,22 @@ export class Supervisor {
       case "spawn":
         this.#queue.push(this.#spawn());
         return;
-      case "watch":
-        return this.#watchLeftRunning(a.pid);
+      case "watch": // left running by a supervisor that died: watched, controlled by pid
+        this.#adopted = watchLeft(a.pid, (status) => {
+          this.#adopted = null;
+          this.#receive({ type: "exited", status });
+        });
+        return;
+      case "adoptReadiness":
+        this.#readiness = readinessAgain(this.#dir!, a, (e) => this.#receive(e), this.#warn);
+        return;
+      case "adoptAfterRun": {
+        // a finish a supervisor that died left running is waited for; else what was left is done
+        const left = afterRunAgain(a.files, a.after, () => this.#receive({ type: "finished" }));
+        if (left.watch !== undefined) this.#adopted = left.watch;
+        else this.#act({ type: "afterRun", ...left.again });
+        return;
+      }
       case "armStart":
         return this.#timers.arm("startTimer", a.at);
       case "cancelStart":
@@ -230,38 +240,58 @@ export class Supervisor {
       case "cancelKill":
         return this.#timers.cancel("killTimer");
       case "serviceExit":
-        try {
-          this.#opts.onServiceExit?.(a.status);
-        } catch (e) {
-          this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`);
-        }
-        return;
+        return this.#tell(() => this.#opts.onServiceExit?.(a.status));
       case "afterRun":
         afterRun({
+          ...this.#alongside(),
           files: a.files,
           sid: a.sid,
           ended: a.status,
-          cwdFd: this.#dir!.fd,
-          label: this.dir,
-          env: this.#env,
-          fds: typeof this.#fds === "function" ? this.#fds() : this.#fds,
-          log: this.#log,
           finishing: () => !this.#over,
-          started: (pid) => this.#receive({ type: "finishStarted", pid }),
-        }).catch((e) => this.#log(`supervise: warning: ${this.dir}: ${reason(e)}`))
+          started: (pid) =>
+            this.#receive({ type: "finishStarted", pid, started: startTime(pid) ?? 0 }),
+        }).catch((e) => this.#warn(reason(e)))
           .finally(() => this.#receive({ type: "finished" }));
         return;
       case "exit":
         return this.#release();
+      case "armCheck":
+        return this.#timers.arm("checkTimer", a.at);
+      case "cancelCheck":
+        return this.#timers.cancel("checkTimer");
+      case "runCheck":
+        runCheck({ ...this.#alongside(), timeoutMs: a.files.checkTimeout })
+          .then((ok) => this.#receive({ type: "checkDone", pid: a.pid, ok }));
+        return;
+      case "giveUp":
+        return this.#tell(() => this.#opts.onGiveUp?.(a.code, a.signal));
     }
   }
+
+  /** What ./finish and ./check run with: the held directory, the environment, the stdio. */
+  #alongside() {
+    const fds = typeof this.#fds === "function" ? this.#fds() : this.#fds;
+    return { cwdFd: this.#dir!.fd, label: this.dir, env: this.#env, fds, log: this.#log };
+  }
+
+  /** Tells whoever hosts the supervisor (its callback's failure is reported, not thrown). */
+  #tell(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#warn(reason(e));
+    }
+  }
+
+  /** A warning about this service, in supervise's words. */
+  readonly #warn = (line: string) => this.#log(`supervise: warning: ${this.dir}: ${line}`);
 
   /** Starts the service (start_run.ts); the outcome, as the event to step with. */
   #spawn(): Event {
     const r = startService({
       dir: this.#dir!,
       env: this.#env,
-      stdio: typeof this.#fds === "function" ? this.#fds() : this.#fds,
+      stdio: this.#alongside().fds as Stdio,
       runner: this.#opts.runner,
       log: this.#log,
       receive: (e) => this.#receive(e),
@@ -270,24 +300,6 @@ export class Supervisor {
     this.#inProcess = r.inProcess;
     this.#readiness = r.readiness;
     return r.event;
-  }
-
-  /**
-   * The status file named a service that is still the process that was
-   * started (a scanner or supervise that held this directory died): watch it
-   * through a pidfd and control it by pid, instead of starting a second copy.
-   */
-  #watchLeftRunning(pid: number): void {
-    const gone = () =>
-      this.#receive({
-        type: "exited",
-        status: { pid, code: null, signal: null, core: false, raw: 0 },
-      });
-    this.#adopted = watchExit(pid, () => {
-      this.#adopted = null;
-      gone();
-    });
-    if (this.#adopted === null) queueMicrotask(gone); // ended meanwhile
   }
 
   /**
@@ -367,41 +379,9 @@ export class Supervisor {
     } catch { /* gone or not ours: the reaper will tell */ }
   }
 
-  /**
-   * Writes supervise/status (via status.new and a rename), as announce() in
-   * supervise.c, and dt's extra state beside it; the waiters get `event`
-   * once both are written. Written at the end of the turn, with the state of
-   * that moment (supervise_writer.ts): a start writes status twice, down then
-   * up, and the files once. Readers trust status.json only when it agrees
-   * with status (svstat --json, svwait), and a waiter woken by an event reads both.
-   */
+  /** Writes the status files (announce.ts), then tells the waiters `event`. */
   #announce(event: string): void {
-    const w = this.#writer;
-    if (w === null) return;
-    w.put("status", () => {
-      const s = this.#state!;
-      return encodeStatus({
-        when: s.when,
-        pid: s.pid,
-        paused: s.paused,
-        want: s.want ? (s.wantUp ? "u" : "d") : null,
-      });
-    });
-    w.put(EXTRA_STATUS, () => enc.encode(encodeExtra(this.#state!.extra)));
-    w.event(event);
-  }
-
-  /**
-   * Writes `name` into supervise/ (replaced atomically, after what was asked
-   * for before): the scanner's record of the log pipe.
-   */
-  writeSuperviseFile(name: string, text: string): void {
-    this.#writer?.put(name, () => enc.encode(text));
-  }
-
-  /** Changes the fds the next start of `./run` gets (a log pipe that appeared later). */
-  setFds(fds: Stdio | (() => Stdio)): void {
-    this.#fds = fds;
+    if (this.#writer !== null) announce(this.#writer, () => this.#state!, event);
   }
 
   /** Sends the service a control command as if written to supervise/control. */

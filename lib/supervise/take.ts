@@ -14,6 +14,7 @@ import { close, O } from "../sys/fd.ts";
 import { mkfifoAt } from "../sys/dir_fd.ts";
 import { openHeld } from "../sys/held_file.ts";
 import { flock, LOCK } from "../sys/lock.ts";
+import { readFd } from "../sys/read_fd.ts";
 import { SuperviseError } from "./hosting.ts";
 import { type DirAt, ServiceDir } from "./service_dir.ts";
 
@@ -78,5 +79,21 @@ export function openFifo(dir: ServiceDir, name: string, flags: number, verb: str
     return fd;
   } catch (e) {
     throw new SuperviseError(`unable to ${verb} ${label}: ${reason(e)}`, e);
+  }
+}
+
+/**
+ * Reads `supervise/control` (made if missing), held read-write so the FIFO
+ * never sees EOF: each byte is a command for `command`.
+ */
+export function readControl(dir: ServiceDir, command: (ch: string) => void): { close(): void } {
+  const fd = openFifo(dir, "control", O.RDWR, "read");
+  try {
+    return readFd(fd, (chunk) => {
+      for (const b of chunk) command(String.fromCharCode(b));
+    });
+  } catch (e) {
+    close(fd);
+    throw new SuperviseError(`unable to read ${dir.label}/supervise/control: ${reason(e)}`, e);
   }
 }

@@ -8,26 +8,16 @@
  * @module
  */
 import { sleep } from "../common/long_timer.ts";
-import { statFields } from "../proctree/descendants.ts";
+import { childrenOf, liveProcesses } from "../proctree/descendants.ts";
 import { reapAll, reapingAll } from "../sys/reaper.ts";
 import { setSubreaper } from "../sys/proc.ts";
-import { kill, SIG } from "../sys/signal.ts";
+import { SIG, signalIfThere } from "../sys/signal.ts";
 
 /** Live (non-zombie) pids of the tree of session `sid`: its members and their descendants. */
-export function treeOf(sid: number): number[] {
-  const kids = new Map<number, number[]>();
-  const found = new Set<number>();
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    const f = statFields(e.name);
-    if (f === null || f[0] === "Z" || f[0] === "X") continue;
-    const pid = Number(e.name);
-    if (Number(f[3]) === sid) found.add(pid);
-    const ppid = Number(f[1]);
-    let k = kids.get(ppid);
-    if (k === undefined) kids.set(ppid, k = []);
-    k.push(pid);
-  }
+function treeOf(sid: number): number[] {
+  const procs = liveProcesses();
+  const kids = childrenOf(procs);
+  const found = new Set(procs.filter((p) => p.sid === sid).map((p) => p.pid));
   const stack = [...found];
   while (stack.length) {
     for (const c of kids.get(stack.pop()!) ?? []) {
@@ -38,16 +28,10 @@ export function treeOf(sid: number): number[] {
   return [...found];
 }
 
-function send(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone, or not ours */ }
-}
-
 /** Sends `sig` to the main process `pid` first, then to the rest of the tree of `sid`. */
 export function signalTree(sid: number, pid: number, sig: number): void {
-  if (pid) send(pid, sig);
-  for (const p of treeOf(sid)) if (p !== pid) send(p, sig);
+  if (pid) signalIfThere(pid, sig);
+  for (const p of treeOf(sid)) if (p !== pid) signalIfThere(p, sig);
 }
 
 /** How long to wait before looking at /proc again, `waited` ms after TERM: 25 ms, up to 1 s. */
@@ -63,7 +47,7 @@ function pollInterval(waited: number): number {
 export async function endTree(sid: number, killMs: number): Promise<void> {
   let left = treeOf(sid);
   if (left.length === 0) return;
-  for (const p of left) send(p, SIG.TERM), send(p, SIG.CONT);
+  for (const p of left) signalIfThere(p, SIG.TERM), signalIfThere(p, SIG.CONT);
   const start = Date.now();
   const deadline = start + killMs;
   while (left.length && Date.now() < deadline) {
@@ -71,7 +55,7 @@ export async function endTree(sid: number, killMs: number): Promise<void> {
     await sleep(Math.min(pollInterval(Date.now() - start), deadline - Date.now()));
     left = treeOf(sid);
   }
-  for (const p of left) send(p, SIG.KILL);
+  for (const p of left) signalIfThere(p, SIG.KILL);
   const end = Date.now() + 1000;
   while (left.length && Date.now() < end) {
     await sleep(20);

@@ -16,7 +16,7 @@ import { spawn } from "../sys/spawn.ts";
 import { kill, SIG } from "../sys/signal.ts";
 import { unwatchChild, watchChild } from "../sys/reaper.ts";
 import { startTime } from "../supervise/running.ts";
-import { whichExec } from "../chain/resolve.ts";
+import { whichExec } from "../sys/path_search.ts";
 
 /** A log pipe as the scanner holds it: `[read end, write end]`. */
 export type Pipe = [number, number];

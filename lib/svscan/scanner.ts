@@ -1,48 +1,39 @@
 /**
  * svscan's scanner, hosting every supervisor in this process: each directory
- * entry of the scan directory that is a directory and does not start with `.`
- * is a service; `S/log`, when it exists, gets its own supervisor and a pipe
- * from `S`'s stdout that the scanner creates and holds, so either side can
- * restart without losing what is in it.
+ * of the scan directory not starting with `.` is a service; `S/log`, when it
+ * exists, gets its own supervisor and a pipe from `S`'s stdout that the
+ * scanner holds, so either side can restart without losing what is in it.
  *
  * @module
  */
-import { isErrno, reason, SysError } from "../common/errors.ts";
-import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
+import { reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
-import { close, O, pipe } from "../sys/fd.ts";
-import { AT_FDCWD, readDirNames, tryOpenAt, tryStatAt, unlinkAt } from "../sys/dir_fd.ts";
-import { ownDirectory, replaceHeld } from "../sys/held_file.ts";
+import { pipe } from "../sys/fd.ts";
 import { keepSpare, withSpare } from "../sys/fd_reserve.ts";
-import { getrlimit, RLIMIT } from "../sys/rlimit.ts";
-import { kill, SIG } from "../sys/signal.ts";
 import {
   type Handover,
   type ServiceRunner,
   type Stdio,
   SuperviseError,
   Supervisor,
+  type SupervisorOptions,
 } from "../supervise/supervisor.ts";
 import { type DirAt, ServiceDir } from "../supervise/service_dir.ts";
 import { startingEnv } from "../sys/launched.ts";
-import { PipeFeeder } from "../logger/feeder.ts";
-import { PipeReader } from "../logger/pipe_reader.ts";
 import { preparePeek } from "../sys/pipe_peek.ts";
 import { logRunner } from "../logger/runner.ts";
-import { descendants } from "../proctree/descendants.ts";
-import {
-  endOldKeepers,
-  oldKeepers,
-  type Pipe,
-  PipeKeeper,
-  reclaimPipe,
-  RECORD,
-} from "./pipe_keeper.ts";
-import { leftRunning } from "../supervise/running.ts";
+import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper } from "./pipe_keeper.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
+import { ScanDir } from "./scan_dir.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
 import { spawnCount } from "../sys/spawn.ts";
-import { wantFdRing } from "../sys/uring.ts";
+import { inDir } from "../common/paths.ts";
+import { closeLogInput, type Entry, inProcessInput, logThere, processInput } from "./entry.ts";
+import { outOfFds, outOfFdsMessage } from "./fd_budget.ts";
+import { type ShutdownOptions, stopServices } from "./shutdown.ts";
+import { readRecord, reclaim, writeRecord } from "./pipe_records.ts";
+import type { TreeMirror } from "./mirror.ts";
+import { type LineOutput, prefixOutput } from "./stdout_lines.ts";
 
 /**
  * How often daemontools' svscan rescans, in ms. dt rescans this often only
@@ -50,21 +41,6 @@ import { wantFdRing } from "../sys/uring.ts";
  * (a supervisor that ended or could not start); otherwise it sleeps, as s6-svscan does.
  */
 export const SCAN_INTERVAL_MS = 5000;
-
-/**
- * Descriptors the scanner holds for a service: the service directory and
- * its supervise/ (everything in them is reached through these, never by
- * path), supervise/lock, control, ok.
- */
-export const FDS_PER_SERVICE = 5;
-/**
- * For a service with a log: both supervisors (5 each), the log pipe (2), and
- * the logger's: an in-process logger's lock, `current` and journal (3), or,
- * while a process logger is fed what was read ahead, the feeder's pipe (2).
- * A `setuidgid` logger whose account cannot reach `S/log` by its path holds
- * the directory (one more).
- */
-export const FDS_PER_LOGGED_SERVICE = 15;
 
 /** Options for a {@link Scanner}. */
 export interface ScannerOptions {
@@ -74,6 +50,16 @@ export interface ScannerOptions {
   interval?: number;
   /** Environment for the services; default the one this process was started with. */
   env?: readonly (string | Uint8Array)[];
+  /**
+   * An `essential` service (its name here) gave up: left down by its
+   * crash-loop budget, or ended after `svc -o` (how it ended last). dt init
+   * -S ends then.
+   */
+  onGiveUp?: (name: string, code: number | null, signal: number | null) => void;
+  /** The mirror of a tree that cannot hold its state (mirror.ts): synced at each scan, its tree watched. */
+  mirror?: TreeMirror;
+  /** Where each service without a `log/` writes, prefixed with its name (`--log-prefix`). */
+  output?: LineOutput;
 }
 
 /**
@@ -97,22 +83,6 @@ export interface ServiceEntry {
   readonly active: boolean;
 }
 
-/** One service as the scanner knows it (its own record, never handed out). */
-interface Entry {
-  name: string;
-  key: string;
-  main: Supervisor | null;
-  log: Supervisor | null;
-  /** The log pipe `[read, write]` held by the scanner, or null. */
-  pipe: [number, number] | null;
-  /** The scanner's reader of the pipe while the logger runs in-process (or is fed), or null. */
-  reader: PipeReader | null;
-  /** The pipe a process logger reads while it is fed what was read ahead, or null. */
-  feeder: PipeFeeder | null;
-  /** Seen at the last scan. */
-  active: boolean;
-}
-
 /**
  * Supervises every service of a directory in this process.
  *
@@ -132,6 +102,7 @@ export class Scanner {
   readonly #log: (line: string) => void;
   readonly #interval: number;
   readonly #env: readonly (string | Uint8Array)[];
+  readonly #onGiveUp: ScannerOptions["onGiveUp"];
   readonly #services = new Map<string, Entry>();
   /** The next fallback rescan, when one is needed. */
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -141,33 +112,36 @@ export class Scanner {
   #retry = false;
   #watch: ScanWatch | null = null;
   #stopping = false;
-  /** Services that could not start in this scan for want of descriptors. */
-  #short = 0;
+  /** What could not start in this scan for want of descriptors (services, `NAME/log`). */
+  #outOfFds: string[] = [];
   /** Holds every log pipe outside this process, so a scanner that dies loses none. */
   readonly #keeper: PipeKeeper;
   /** Keepers a scanner that died left: ended once this one holds their pipes. */
   #oldKeepers: { pid: number; started: number }[] | null = null;
-  /** The scan directory, held (as svscan's chdir holds it), or -1 until it can be opened. */
-  #scanFd = -1;
-  /** True when no other account can write the scan directory (a symlink in it is followed). */
-  #scanTrusted = true;
+  /** The scan directory, held (as svscan's chdir holds it) from the first scan. */
+  readonly #scanDir: ScanDir;
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
-  /**
-   * Settles (a full GC, start-up's pages given back) a second after the last
-   * burst of starts, whatever log work goes on meanwhile (a flood of log
-   * work settles on its own once it stops).
-   */
+  /** Settles (a full GC, start-up's pages given back) a second after the last burst of starts. */
   readonly #settler = new Settler(1000, undefined, spawnCount);
+  readonly #mirror: TreeMirror | null;
+  readonly #output: LineOutput | null;
 
   /** A scanner of `dir`; nothing is scanned until {@link Scanner.start}. */
   constructor(dir: string, opts: ScannerOptions = {}) {
     this.dir = dir;
+    this.#scanDir = new ScanDir(dir);
     this.#log = opts.log ?? errLine;
     this.#interval = opts.interval ?? SCAN_INTERVAL_MS;
     // one environment for every supervisor: its C form is built once, not per service
     this.#env = opts.env ?? startingEnv();
-    this.#keeper = new PipeKeeper(this.#log, (name, text) => this.#record(name, text));
+    this.#onGiveUp = opts.onGiveUp;
+    this.#mirror = opts.mirror ?? null;
+    this.#output = opts.output ?? null;
+    this.#keeper = new PipeKeeper(
+      this.#log,
+      (name, text) => writeRecord(this.#path(name), this.#scanDir.at(name), text),
+    );
   }
 
   /** The services known now (a snapshot: read-only views, taken at each call). */
@@ -191,12 +165,12 @@ export class Scanner {
    * A timer keeps the process alive.
    */
   start(): void {
-    preparePeek(); // the one private pipe every in-process logger's reader shares
-    wantFdRing(); // the loggers' file steps through one io_uring, a batch at a time
+    preparePeek(); // the loggers' shared pipe and epoll sets, and their io_uring
     settleAfterWork(this.#settler); // a log flood's garbage is collected once it is over
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
     } catch { /* no inotify: the periodic rescan alone, as daemontools */ }
+    this.#mirror?.watch(() => this.scan());
     this.#keepAlive = setInterval(() => {}, 1 << 30);
     this.scan();
   }
@@ -218,6 +192,7 @@ export class Scanner {
   /** True when the next scan must come from the timer: no complete watch, or a retry pending. */
   #needsRescan(): boolean {
     if (this.#watch === null || !this.#watch.complete || this.#retry) return true;
+    if (this.#mirror !== null && !this.#mirror.watched) return true;
     for (const e of this.#services.values()) {
       if (e.active && (e.main === null || (e.pipe !== null && e.log === null))) return true;
     }
@@ -226,27 +201,30 @@ export class Scanner {
 
   /** The path of a service name inside the scan directory. */
   #path(name: string): string {
-    return this.dir === "." ? name : `${this.dir}/${name}`;
+    return inDir(this.dir, name);
   }
 
   /** One pass, as svscan 0.76's doit(): forget what ended and vanished, start what is new or ended. */
   scan(): void {
     if (this.#stopping) return;
     keepSpare();
-    this.#short = 0;
+    this.#outOfFds = [];
     this.#added = 0;
     this.#retry = false;
     for (const e of this.#services.values()) e.active = false;
     let names: string[];
     try {
-      names = withSpare(() => this.#readNames()).sort();
+      this.#mirror?.sync();
+      names = withSpare(() => this.#scanDir.names()).sort();
     } catch (e) {
       this.#log(`svscan: warning: unable to read directory: ${reason(e)}`);
       this.#schedule(true);
       return;
     }
     this.#oldKeepers ??= oldKeepers(
-      names.filter((n) => !n.startsWith(".")).map((n) => this.#readRecord(n)),
+      names.filter((n) => !n.startsWith(".")).map((n) =>
+        readRecord(this.#path(n), this.#scanDir.at(n))
+      ),
     );
     for (const name of names) {
       if (name.startsWith(".")) continue;
@@ -258,17 +236,10 @@ export class Scanner {
         this.#retry = true;
       }
     }
-    if (this.#short > 0) this.#log(shortMessage(this.#short));
+    if (this.#outOfFds.length > 0) this.#log(outOfFdsMessage(this.#outOfFds));
     for (const [key, e] of this.#services) {
       if (e.active || e.main || e.log) continue;
-      e.reader?.close();
-      e.reader = null;
-      e.feeder?.close();
-      e.feeder = null;
-      if (e.pipe) {
-        close(e.pipe[0]);
-        close(e.pipe[1]);
-      }
+      closeLogInput(e);
       this.#services.delete(key);
     }
     this.#keepPipes();
@@ -276,75 +247,12 @@ export class Scanner {
     if (this.#added > 0) this.#settler.busy();
   }
 
-  /**
-   * The names in the scan directory (raw bytes kept: a name that is not
-   * UTF-8 is a service too), read through the directory held since the
-   * first scan, as svscan reads the directory it chdir'd into.
-   */
-  #readNames(): string[] {
-    if (this.#scanFd < 0) {
-      const fd = tryOpenAt(AT_FDCWD, this.dir, O.RDONLY | O.DIRECTORY);
-      if (fd < 0) throw new SysError("open", -fd, this.dir);
-      const st = tryStatAt(fd, "");
-      this.#scanTrusted = typeof st !== "number" && ownDirectory(st);
-      this.#scanFd = fd;
-    }
-    const fd = tryOpenAt(this.#scanFd, ".", O.RDONLY | O.DIRECTORY);
-    if (fd < 0) throw new SysError("open", -fd, this.dir);
-    try {
-      return readDirNames(fd, this.dir);
-    } finally {
-      close(fd);
-    }
-  }
-
-  /** Where service `name` is opened from: the held scan directory. */
-  #at(name: string): DirAt {
-    return { fd: this.#scanFd, trusted: this.#scanTrusted, name };
-  }
-
-  /** The text of `name`'s log pipe record (pipe_keeper.ts), or null. */
-  #readRecord(name: string): string | null {
-    let dir: ServiceDir | null = null;
-    try {
-      dir = ServiceDir.open(this.#path(name), this.#at(name));
-      if (!dir.openSupervise(false)) return null;
-      const b = dir.readSupervise(RECORD, 256);
-      return b === null ? null : new TextDecoder().decode(b);
-    } catch {
-      return null;
-    } finally {
-      dir?.close();
-    }
-  }
-
-  /** Writes (or, with null, removes) `name`'s log pipe record, through the held directories. */
-  #record(name: string, text: string | null): void {
-    let dir: ServiceDir;
-    try {
-      dir = ServiceDir.open(this.#path(name), this.#at(name));
-    } catch {
-      return; // gone: nothing to record
-    }
-    try {
-      if (!dir.openSupervise(false)) return dir.close();
-    } catch {
-      return dir.close();
-    }
-    if (text === null) {
-      unlinkAt(dir.sup, RECORD);
-      return dir.close();
-    }
-    const label = `${this.#path(name)}/supervise/${RECORD}`;
-    replaceHeld(dir.sup, RECORD, new TextEncoder().encode(text), 0o644, label)
-      .catch(() => {/* the pipe is held all the same */})
-      .finally(() => dir.close());
-  }
-
   /** The keeper holds exactly the pipes held now; keepers a dead scanner left are ended. */
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
-    for (const e of this.#services.values()) if (e.pipe) pipes.set(e.name, e.pipe);
+    for (const e of this.#services.values()) {
+      if (e.pipe ?? e.out) pipes.set(e.name, e.pipe ?? e.out!.pipe);
+    }
     this.#keeper.keep(pipes);
     if (this.#oldKeepers?.length) {
       endOldKeepers(this.#oldKeepers);
@@ -352,39 +260,9 @@ export class Scanner {
     }
   }
 
-  /**
-   * The log pipe a scanner that died left for the held service `dir`, opened
-   * again (from its keeper, or from the logger and service still running on
-   * it), so the service and logger it left keep their pipe; null when there
-   * is none.
-   */
-  #reclaim(dir: ServiceDir): Pipe | null {
-    let log: ServiceDir | null = null;
-    try {
-      log = ServiceDir.open(`${dir.label}/log`, { fd: dir.fd, trusted: dir.trusted, name: "log" });
-    } catch { /* none: only the keeper can give it back */ }
-    try {
-      const record = this.#readRecordIn(dir);
-      const logPid = log === null ? 0 : leftRunning(log)?.pid ?? 0;
-      return reclaimPipe(record, logPid, leftRunning(dir)?.pid ?? 0);
-    } finally {
-      log?.close();
-    }
-  }
-
-  #readRecordIn(dir: ServiceDir): string | null {
-    try {
-      if (!dir.openSupervise(false)) return null;
-      const b = dir.readSupervise(RECORD, 256);
-      return b === null ? null : new TextDecoder().decode(b);
-    } catch {
-      return null;
-    }
-  }
-
   #startService(name: string): void {
     const fn = this.#path(name);
-    const st = tryStatAt(this.#scanFd, name, this.#scanTrusted);
+    const st = this.#scanDir.stat(name);
     if (typeof st === "number") {
       this.#log(`svscan: warning: unable to stat ${fn}: ${reason(new SysError("stat", -st))}`);
       this.#retry = true;
@@ -408,6 +286,7 @@ export class Scanner {
         pipe: null,
         reader: null,
         feeder: null,
+        out: null,
         active: true,
       };
       this.#services.set(key, e);
@@ -418,9 +297,9 @@ export class Scanner {
     if (e.main !== null && e.log !== null) return; // all there: nothing to open
     let dir: ServiceDir;
     try {
-      dir = ServiceDir.open(fn, this.#at(name));
+      dir = ServiceDir.open(fn, this.#scanDir.at(name));
     } catch (err) {
-      if (outOfFds(err)) this.#short++;
+      if (outOfFds(err)) this.#outOfFds.push(fn);
       else this.#log(`svscan: warning: unable to open ${fn}: ${reason(err)}`);
       this.#retry = true;
       return;
@@ -435,19 +314,34 @@ export class Scanner {
   /** The supervisors `e` lacks, started in the held service directory `dir`. */
   #startHeld(e: Entry, fn: string, dir: ServiceDir): void {
     const entry = e;
-    // a log directory, even one that appeared after the service started (dt goes beyond 0.76)
-    if (e.pipe === null && hasLog(dir)) {
-      try {
-        e.pipe = this.#reclaim(dir) ?? pipe();
-      } catch (err) {
-        if (outOfFds(err)) this.#short++;
-        else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
+    // a log, even one that appeared after the service started (dt goes beyond 0.76)
+    if (e.pipe === null) {
+      const log = logThere(dir);
+      if (typeof log === "number") {
+        this.#log(
+          `svscan: warning: unable to stat ${fn}/log: ${reason(new SysError("stat", -log))}`,
+        );
         return;
+      }
+      if (log) {
+        try {
+          e.pipe = reclaim(dir) ?? pipe();
+        } catch (err) {
+          return this.#pipeFailed(fn, err);
+        }
+      }
+    }
+    if (e.pipe === null && e.out === null && this.#output !== null) {
+      try {
+        e.out = prefixOutput(reclaim(dir) ?? pipe(), e.name, this.#output);
+      } catch (err) {
+        return this.#pipeFailed(fn, err);
       }
     }
     if (e.main === null) {
       // the pipe's write end once there is a log (a running service gets it at its next start)
-      const stdio = (): Stdio => entry.pipe ? [0, entry.pipe[1], 2] : [0, 1, 2];
+      const out = () => entry.pipe?.[1] ?? entry.out?.pipe[1] ?? 1;
+      const stdio = (): Stdio => [0, out(), 2];
       const at = { fd: dir.fd, trusted: true, name: "." };
       e.main = this.#supervise(fn, at, stdio, (sv) => entry.main = sv);
     }
@@ -455,8 +349,8 @@ export class Scanner {
       const runner = logRunner({
         dir: `${fn}/log`,
         env: this.#env,
-        reader: () => this.#inProcessInput(entry),
-        release: () => this.#processInput(entry),
+        reader: () => inProcessInput(entry, (err) => this.#loggerFault(entry, err)),
+        release: () => processInput(entry),
         log: this.#log,
       });
       const stdio = (): Stdio => [entry.feeder?.input ?? entry.pipe![0], 1, 2];
@@ -465,42 +359,10 @@ export class Scanner {
     }
   }
 
-  /** What an in-process logger reads: the pipe's reader, with what a feeder still held first. */
-  #inProcessInput(e: Entry): PipeReader | null {
-    if (e.pipe === null) return null;
-    e.reader ??= new PipeReader(e.pipe[0], (err) => this.#loggerFault(e, err));
-    if (e.feeder !== null) {
-      e.reader.detach();
-      e.reader.unshift(e.feeder.take()); // older than anything the reader holds
-      e.feeder = null;
-    }
-    return e.reader;
-  }
-
-  /**
-   * Before a process logger starts: it reads the pipe itself when nothing was
-   * read ahead; otherwise a feeder's fresh pipe, fed what was read ahead and
-   * then the pipe, so the handoff neither blocks nor reorders. Throws (no
-   * start now, retried) when a feeder is needed and cannot be made.
-   */
-  #processInput(e: Entry): void {
-    const r = e.reader;
-    if (r === null) return;
-    if (e.feeder !== null && !(r.idle && e.feeder.empty)) {
-      const f = e.feeder;
-      r.attach(f.sink, () => f.end());
-      return;
-    }
-    e.feeder?.close();
-    e.feeder = null;
-    if (r.idle) {
-      r.release();
-      e.reader = null;
-      return;
-    }
-    const f = new PipeFeeder();
-    e.feeder = f;
-    r.attach(f.sink, () => f.end());
+  /** A pipe for `fn` could not be made: counted when descriptors ran out, else reported. */
+  #pipeFailed(fn: string, err: unknown): void {
+    if (outOfFds(err)) this.#outOfFds.push(fn);
+    else this.#log(`svscan: warning: unable to create pipe for ${fn}: ${reason(err)}`);
   }
 
   /** A logger's input failed (a sink threw): reported, and the logger restarted as a crashed one would be. */
@@ -526,11 +388,24 @@ export class Scanner {
     runner?: ServiceRunner,
     adopt?: Handover,
   ): Supervisor | null {
-    const sv = new Supervisor(dir, { fds, env: this.#env, log: this.#log, runner, adopt, at });
+    // (a logger has no essential file of its own: only a main service may end the host)
+    const give = this.#onGiveUp, name = dir.slice(dir.lastIndexOf("/") + 1);
+    const onGiveUp: SupervisorOptions["onGiveUp"] = runner
+      ? undefined
+      : give && ((c, s) => give(name, c, s));
+    const sv = new Supervisor(dir, {
+      fds,
+      env: this.#env,
+      log: this.#log,
+      runner,
+      adopt,
+      at,
+      onGiveUp,
+    });
     try {
       sv.start();
     } catch (e) {
-      if (e instanceof SuperviseError && e.outOfFds) this.#short++;
+      if (e instanceof SuperviseError && e.outOfFds) this.#outOfFds.push(dir);
       else if (e instanceof SuperviseError) this.#log(`supervise: fatal: ${e.message}`);
       else this.#log(`svscan: warning: ${dir}: ${reason(e)}`);
       return null;
@@ -569,106 +444,8 @@ export class Scanner {
     this.#keepAlive = undefined;
     this.#watch?.close();
     this.#watch = null;
-    const deadline = Date.now() + graceMs;
-    const entries = [...this.#services.values()];
-    const mains = entries.flatMap((e) => e.main ? [e.main] : []);
-    const logs = entries.flatMap((e) => e.log ? [e.log] : []);
-    const keep = new Set([...(opts.keep ?? []), this.#keeper.pid]);
-    const owned = () => {
-      const s = new Set(keep);
-      for (const sv of [...mains, ...logs]) if (sv.pid) s.add(sv.pid);
-      return s;
-    };
-    const signalled = new Set<number>();
-    const termStrays = (): number => {
-      if (!opts.strays) return 0;
-      const found = descendants(Deno.pid, owned());
-      for (const p of found) {
-        if (signalled.has(p)) continue;
-        signalled.add(p);
-        signal(p, SIG.TERM);
-        signal(p, SIG.CONT);
-      }
-      return found.length;
-    };
-    for (const sv of mains) sv.control("dx");
-    termStrays();
-    while (Date.now() < deadline) {
-      const left = termStrays() + mains.filter((sv) => sv.running).length;
-      if (left === 0) break;
-      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    }
-    for (const sv of mains) if (sv.pid) sv.control("k");
-    if (opts.strays) { for (const p of descendants(Deno.pid, owned())) signal(p, SIG.KILL); }
-    await waitAll(mains.map((s) => s.done), Date.now() + 1000);
-    // loggers last: no writer left but the scanner's own end; close it and let them drain
-    for (const sv of logs) sv.control("x");
-    // no writer left but the keeper's end and this one: close both, so loggers see the end
-    this.#keeper.stop(entries.map((e) => e.name));
-    for (const e of entries) {
-      if (e.pipe) close(e.pipe[1]);
-    }
-    const logDeadline = Math.max(deadline, Date.now() + 1000);
-    await waitAll(logs.map((s) => s.done), logDeadline);
-    for (const sv of logs) sv.control("dx");
-    await waitAll(logs.map((s) => s.done), Math.max(logDeadline, Date.now() + 1000));
-    for (const sv of logs) if (sv.pid) sv.control("k");
-    await waitAll(logs.map((s) => s.done), Date.now() + 1000);
-    for (const e of entries) {
-      e.reader?.close();
-      e.reader = null;
-      e.feeder?.close();
-      e.feeder = null;
-      if (e.pipe) close(e.pipe[0]);
-      e.pipe = null;
-    }
-    if (this.#scanFd >= 0) close(this.#scanFd);
-    this.#scanFd = -1;
+    this.#mirror?.unwatch();
+    await stopServices([...this.#services.values()], this.#keeper, graceMs, opts);
+    this.#scanDir.close();
   }
-}
-
-function outOfFds(e: unknown): boolean {
-  return isErrno(e, "EMFILE") || isErrno(e, "ENFILE");
-}
-
-/** The one line per scan that says descriptors are what stops services from starting. */
-function shortMessage(n: number): string {
-  let limit = "unknown";
-  try {
-    limit = String(getrlimit(RLIMIT.NOFILE).cur);
-  } catch { /* unknown */ }
-  return `svscan: warning: out of file descriptors (open files limit ${limit}): ` +
-    `${n} service${n === 1 ? "" : "s"} not started, retried at the next scan; ` +
-    `dt needs ${FDS_PER_SERVICE} per service, ${FDS_PER_LOGGED_SERVICE} per service with a log`;
-}
-
-/** Options for {@link Scanner.shutdown}. */
-export interface ShutdownOptions {
-  /** Also TERM (then KILL) processes below this one that no supervisor owns (init, subreaper). */
-  strays?: boolean;
-  /** Pids that are not strays although no supervisor owns them (svscanboot's readproctitle). */
-  keep?: readonly number[];
-}
-
-function signal(pid: number, sig: number): void {
-  try {
-    kill(pid, sig);
-  } catch { /* gone, or not ours */ }
-}
-
-/** True when the held service directory has a `log` directory (a link to one where it may be followed). */
-function hasLog(dir: ServiceDir): boolean {
-  const st = tryStatAt(dir.fd, "log", dir.trusted);
-  return typeof st !== "number" && st.kind === "dir";
-}
-
-async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
-  const left = deadline - Date.now();
-  if (left <= 0) return;
-  let t: LongTimeout | undefined;
-  await Promise.race([
-    Promise.all(ps),
-    new Promise<void>((r) => t = setLongTimeout(r, left)), // the grace may be any length
-  ]);
-  clearLongTimeout(t);
 }

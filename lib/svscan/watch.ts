@@ -11,6 +11,7 @@ import { isErrno } from "../common/errors.ts";
 import { close } from "../sys/fd.ts";
 import { addWatch, IN, inotifyInit, readEvents } from "../sys/inotify.ts";
 import { type Watched, watchReadable } from "../sys/poller.ts";
+import { inDir } from "../common/paths.ts";
 
 const SCAN_MASK = IN.CREATE | IN.MOVED_TO | IN.MOVED_FROM | IN.DELETE | IN.ATTRIB | IN.MOVE_SELF |
   IN.DELETE_SELF;
@@ -41,7 +42,7 @@ export function watchScanDir(dir: string, onChange: () => void): ScanWatch {
     close(fd);
     throw e;
   }
-  const path = (name: string) => dir === "." ? name : `${dir}/${name}`;
+  const path = (name: string) => inDir(dir, name);
   let complete = true;
   /** Watches a service directory for a later `log`; not a directory or gone: nothing to watch. */
   const service = (name: string) => {

@@ -1,6 +1,6 @@
 /**
  * Files relative to a directory descriptor the caller holds: openat, mkdirat,
- * mkfifoat, unlinkat, renameat (also off the JS thread), readlinkat, statx,
+ * mkfifoat, unlinkat, renameat (also off the JS thread), readlinkat, symlinkat, statx,
  * getdents64. What root does inside a directory another account can write
  * goes through these: the directory is the one held, not whatever a path
  * names now, and the caller says whether a symlink may be followed.
@@ -30,6 +30,7 @@ const lib = lazyLibc({
     nonblocking: true,
   },
   readlinkat: { parameters: ["i32", "buffer", "buffer", "usize"], result: "isize" },
+  symlinkat: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
   statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   getdents64: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
@@ -88,13 +89,6 @@ export function tryStatAt(dirfd: number, name: string, follow = true): FileStat 
   };
 }
 
-/** {@link tryStatAt} that throws {@link SysError} (`stat`, `label`). */
-export function statAt(dirfd: number, name: string, label: string, follow = true): FileStat {
-  const r = tryStatAt(dirfd, name, follow);
-  if (typeof r === "number") throw new SysError("stat", -r, label);
-  return r;
-}
-
 /** fstat(2) of an open descriptor. */
 export function fstat(fd: number, label?: string): FileStat {
   const r = tryStatAt(fd, "", true);
@@ -106,19 +100,6 @@ export function fstat(fd: number, label?: string): FileStat {
 export function tryOpenAt(dirfd: number, name: string, flags: number, mode = 0o644): number {
   const fd = lib().openat(dirfd, cstr(name), flags | O.CLOEXEC, mode);
   return fd === -1 ? -errno() : fd;
-}
-
-/** openat(2), close-on-exec; throws {@link SysError} (`open`, `label`). */
-export function openAt(
-  dirfd: number,
-  name: string,
-  flags: number,
-  label: string,
-  mode = 0o644,
-): number {
-  const fd = tryOpenAt(dirfd, name, flags, mode);
-  if (fd < 0) throw new SysError("open", -fd, label);
-  return fd;
 }
 
 /** mkdirat(2); 0, or -errno (EEXIST when something is there). */
@@ -159,6 +140,11 @@ export function readLinkAt(dirfd: number, name: string): string | number {
   const n = Number(lib().readlinkat(dirfd, cstr(name), buf, BigInt(buf.length)));
   if (n < 0) return -errno();
   return decodeRaw(buf.subarray(0, n));
+}
+
+/** symlinkat(2): `name` in `dirfd`, a link to `target`; 0, or -errno (EEXIST when something is there). */
+export function symlinkAt(target: string, dirfd: number, name: string): number {
+  return lib().symlinkat(cstr(target), dirfd, cstr(name)) === 0 ? 0 : -errno();
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Replacing this process with another program (execve), as daemontools'
  * pathexec does: PATH search for names without a slash, the error that matters
- * most reported when every candidate fails. SIGPIPE is put back to its default
- * first, since Deno ignores it and an exec'd program would inherit that.
+ * most reported when every candidate fails. The signals are put back first
+ * (lib/sys/child_signals.ts: Deno ignores SIGPIPE, and an exec'd program
+ * would inherit that): each at its default but those dt was started with
+ * ignored, and an empty mask.
  *
  * @module
  */
@@ -11,14 +13,19 @@ import { SysError } from "../common/errors.ts";
 import { cstr, cstrArray, errnoReader, lazyLibc } from "./libc.ts";
 import { candidates } from "./path_search.ts";
 import { currentEnv, getEnv } from "./env.ts";
-import { resetDefault, SIG } from "./signal.ts";
+import { resetForExec } from "./child_signals.ts";
 import type { PreparedLimits } from "./rlimit.ts";
 
-/** Thrown by {@link PreparedExec.run} when limit number `index` could not be set. */
-export class LimitFailure extends Error {
-  constructor(readonly index: number, readonly errno: number) {
-    super(`setrlimit failed for limit ${index}: errno ${errno}`);
+/** Thrown by {@link PreparedExec.run} when limit number `index` could not be set: a setrlimit SysError. */
+export class LimitFailure extends SysError {
+  /** Which of the limits given to `run` failed. */
+  readonly index: number;
+
+  /** setrlimit of limit number `index` failed with `errno`. */
+  constructor(index: number, errno: number) {
+    super("setrlimit", errno);
     this.name = "LimitFailure";
+    this.index = index;
   }
 }
 
@@ -62,9 +69,9 @@ export function prepareExec(
   const ev = new Uint8Array(e.ptrs.buffer);
   const execve = lib().execve;
   const readErrno = errnoReader();
-  // SIGPIPE back to default now: this also binds signal() (dlopen compiles its
-  // call stub, which fails once RLIMIT_AS is lowered)
-  resetDefault(SIG.PIPE);
+  // the signals as the program must find them, now: this also binds the syscall()
+  // it uses (dlopen compiles its call stub, which fails once RLIMIT_AS is lowered)
+  resetForExec();
   // a first call of each, before any limit is lowered: an empty path fails with ENOENT
   execve(cstr(""), av, ev);
   readErrno();

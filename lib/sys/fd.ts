@@ -117,26 +117,15 @@ export function dup2(from: number, to: number): void {
   check("dup2", lib().dup2(from, to));
 }
 
-const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+const F_GETFL = 3, F_SETFL = 4;
 
 /** A new fd for the same open file description (close-on-exec). */
 export function dupCloexec(fd: number): number {
   return check("fcntl", lib().fcntl(fd, 1030, 0n)); // F_DUPFD_CLOEXEC
 }
 
-/** Sets or clears close-on-exec. */
-export function setCloexec(fd: number, on: boolean): void {
-  const f = check("fcntl", lib().fcntl(fd, F_GETFD, 0n));
-  check("fcntl", lib().fcntl(fd, F_SETFD, BigInt(on ? f | 1 : f & ~1)));
-}
-
 /** Sets or clears O_NONBLOCK on the open file description. */
 export function setNonblock(fd: number, on: boolean): void {
   const f = check("fcntl", lib().fcntl(fd, F_GETFL, 0n));
   check("fcntl", lib().fcntl(fd, F_SETFL, BigInt(on ? f | O.NONBLOCK : f & ~O.NONBLOCK)));
-}
-
-/** True when fd is open in this process. */
-export function isOpen(fd: number): boolean {
-  return lib().fcntl(fd, F_GETFD, 0n) !== -1;
 }

@@ -23,9 +23,7 @@
  *
  * @module
  */
-import { ERRNO } from "../common/errno.ts";
-import { SysError } from "../common/errors.ts";
-import { lazyLibc } from "./libc.ts";
+import { check, lazyLibc } from "./libc.ts";
 
 /** The identity path lookups are checked with. */
 export interface FsCredentials {
@@ -48,6 +46,7 @@ const NR = Deno.build.arch === "aarch64"
 /** NGROUPS_MAX on Linux. */
 const GROUPS_MAX = 65536;
 
+/** The raw system call: its result, or -1 with errno set. */
 function call(nr: bigint, a = 0n, b = 0n): number {
   return Number(lib().syscall(nr, a, b, 0n));
 }
@@ -56,43 +55,55 @@ function address(buf: Uint32Array<ArrayBuffer>): bigint {
   return buf.length === 0 ? 0n : BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
 }
 
-/** setfsuid/setfsgid report the previous id and never fail visibly: asking with -1 reads it. */
-function setFsId(nr: bigint, id: number): void {
-  call(nr, BigInt(id));
-  if (call(nr, -1n) !== id) {
-    throw new SysError(nr === NR.setfsuid ? "setfsuid" : "setfsgid", ERRNO.EPERM);
+/**
+ * A filesystem id the kernel did not take. setfsuid(2) and setfsgid(2) have
+ * no error return and set no errno: they answer with the previous id
+ * whatever happened, so a refusal shows only as the id not changing, and
+ * that is all this error can say.
+ */
+export class FsIdRefused extends Error {
+  /** `setfsuid` or `setfsgid`. */
+  readonly call: string;
+  /** The id asked for. */
+  readonly wanted: number;
+  /** The id the thread still has. */
+  readonly kept: number;
+
+  /** `call` was asked for `wanted`; the thread kept `kept`. */
+  constructor(call: string, wanted: number, kept: number) {
+    super(`${call} ${wanted} refused: the thread keeps ${kept}`);
+    this.name = "FsIdRefused";
+    this.call = call;
+    this.wanted = wanted;
+    this.kept = kept;
   }
 }
 
+/** Sets the thread's fsuid or fsgid; asking with -1 afterwards reads what it is. */
+function setFsId(nr: bigint, id: number): void {
+  call(nr, BigInt(id));
+  const now = call(nr, -1n);
+  if (now !== id) throw new FsIdRefused(nr === NR.setfsuid ? "setfsuid" : "setfsgid", id, now);
+}
+
 function getGroups(): Uint32Array<ArrayBuffer> {
-  const n = call(NR.getgroups);
-  const list = new Uint32Array(Math.max(0, Math.min(n, GROUPS_MAX)));
-  if (list.length && call(NR.getgroups, BigInt(list.length), address(list)) !== list.length) {
-    throw new SysError("getgroups", ERRNO.EINVAL);
-  }
+  const n = check("getgroups", call(NR.getgroups));
+  const list = new Uint32Array(Math.min(n, GROUPS_MAX));
+  // (EINVAL here: the list grew between the two calls, which only another thread could do)
+  if (list.length) check("getgroups", call(NR.getgroups, BigInt(list.length), address(list)));
   return list;
 }
 
 function setGroups(list: Uint32Array<ArrayBuffer>): void {
-  if (call(NR.setgroups, BigInt(list.length), address(list)) !== 0) {
-    throw new SysError("setgroups", ERRNO.EPERM);
-  }
-}
-
-/** The calling thread's filesystem credentials now. */
-export function currentFsCredentials(): FsCredentials {
-  return {
-    uid: call(NR.setfsuid, -1n),
-    gid: call(NR.setfsgid, -1n),
-    groups: [...getGroups()],
-  };
+  check("setgroups", call(NR.setgroups, BigInt(list.length), address(list)));
 }
 
 /**
  * Runs the synchronous `step` on this thread with `cred` as its filesystem
  * credentials, and puts the thread's own back afterwards, whatever happens.
- * Throws {@link SysError} when the credentials cannot be taken (the step
- * does not run) and TypeError when `step` returns a promise.
+ * Throws SysError (the errno the kernel gave) when the groups cannot be
+ * read or set, {@link FsIdRefused} when a filesystem id is not taken (the
+ * step does not run), and TypeError when `step` returns a promise.
  */
 export function withFsCredentials<T>(cred: FsCredentials, step: () => T): T {
   const uid = call(NR.setfsuid, -1n), gid = call(NR.setfsgid, -1n);

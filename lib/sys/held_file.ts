@@ -115,7 +115,7 @@ export function existsHeld(dirfd: number, name: string, label: string, follow = 
  * under that name is unlinked first; O_EXCL|O_NOFOLLOW): its descriptor,
  * for writing. Throws {@link SysError} naming `label`.
  */
-export function createFresh(dirfd: number, name: string, mode: number, label: string): number {
+function createFresh(dirfd: number, name: string, mode: number, label: string): number {
   unlinkAt(dirfd, name);
   const fd = tryOpenAt(dirfd, name, O.WRONLY | O.CREAT | O.EXCL | O.NOFOLLOW | O.NONBLOCK, mode);
   if (fd < 0) throw new SysError("open", -fd, label);

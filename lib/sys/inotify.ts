@@ -15,6 +15,7 @@ const lib = lazyLibc({
 /** The event bits dt uses (linux/inotify.h). */
 export const IN = {
   ATTRIB: 0x4,
+  OPEN: 0x20,
   MOVED_FROM: 0x40,
   MOVED_TO: 0x80,
   CREATE: 0x100,

@@ -1,14 +1,16 @@
 /**
  * What this process was started with, before Deno changed it, as bin/dt
- * records it: the environment byte for byte (from /proc/self/environ, less
- * the launcher's own variables), the soft limits Deno or the launcher raised,
- * and which of fds 0-2 were closed (Deno opens /dev/null on them). Every
- * program dt starts — the final exec of a chain, a supervised service, a
- * processor — gets these back, so it sees what it would see under daemontools.
+ * records it: the environment byte for byte (the one the launcher was given,
+ * before its shell dropped, reordered or added entries), the signals it was
+ * given ignored (Deno ignores SIGPIPE itself), the soft limits Deno or the
+ * launcher raised, and which of fds 0-2 were closed (Deno opens /dev/null on
+ * them). Every program dt starts — the final exec of a chain, a supervised
+ * service, a processor — gets these back, so it sees what it would see under
+ * daemontools.
  *
  * @module
  */
-import { parseEnviron } from "../common/env_list.ts";
+import { decodeCapturedEnviron, parseEnviron } from "../common/env_list.ts";
 import { currentEnv } from "./env.ts";
 import { getrlimit, type Limit, RLIM_INFINITY, RLIMIT } from "./rlimit.ts";
 
@@ -50,10 +52,12 @@ const SOFT_VARS: readonly [string, number][] = [
 ];
 
 /** Variables bin/dt exports for dt's own use; the programs dt starts never see them. */
-export const LAUNCHER_VARS: readonly string[] = [
+const LAUNCHER_VARS: readonly string[] = [
   "DT_LAUNCHER",
   "DT_CLOSED_FDS",
   "DT_UNSET",
+  "DT_ENVIRON",
+  "DT_SIGIGN",
   ...SOFT_VARS.map(([n]) => n),
 ];
 
@@ -67,10 +71,13 @@ function startsWith(e: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 let envCache: Uint8Array[] | undefined;
+const environPrefix = enc.encode("DT_ENVIRON=");
 
 /**
  * The environment dt was started with, byte for byte and in order (Deno's own
- * view drops values that are not UTF-8), less the launcher's variables.
+ * view drops values that are not UTF-8), less the launcher's variables: the
+ * one bin/dt captured (`DT_ENVIRON`) when there is one, else this process's,
+ * less what the launcher's shell added (`DT_UNSET` names them).
  */
 export function startingEnv(): Uint8Array[] {
   if (envCache === undefined) {
@@ -80,12 +87,44 @@ export function startingEnv(): Uint8Array[] {
     } catch {
       env = currentEnv().map((e) => enc.encode(e));
     }
-    // what the launcher's shell added on its way (SHLVL, PATH: DT_UNSET names them) goes too
-    const added = (Deno.env.get("DT_UNSET") ?? "").split(" ").filter((n) => n !== "");
-    const drop = [...launcherPrefixes, ...added.map((n) => enc.encode(n + "="))];
+    const captured = env.find((e) => startsWith(e, environPrefix));
+    const given = captured && decodeCapturedEnviron(captured.subarray(environPrefix.length));
+    let drop = launcherPrefixes;
+    if (given) env = given;
+    else {
+      // what the launcher's shell added on its way (SHLVL, PATH: DT_UNSET names them) goes too
+      const added = (Deno.env.get("DT_UNSET") ?? "").split(" ").filter((n) => n !== "");
+      drop = [...launcherPrefixes, ...added.map((n) => enc.encode(n + "="))];
+    }
     envCache = env.filter((e) => !drop.some((v) => startsWith(e, v)));
   }
   return envCache.slice();
+}
+
+const SIGPIPE_BIT = 1n << 12n;
+let ignoredCache: bigint | undefined;
+
+/**
+ * The signals dt was started with ignored, as a mask (bit n-1 for signal n,
+ * 1 to 64): daemontools' programs pass these on to what they start. bin/dt
+ * reads them before Deno starts (`DT_SIGIGN`, /proc/self/status's SigIgn);
+ * without it (dt run by `deno run` itself), this process's own SigIgn less
+ * SIGPIPE, which Deno ignores itself (a signal Deno has taken a handler for
+ * since is missed then).
+ */
+export function ignoredAtStart(): bigint {
+  if (ignoredCache === undefined) {
+    let hex = Deno.env.get("DT_SIGIGN");
+    let mask = 0n;
+    if (hex === undefined || !/^[0-9a-f]{1,16}$/.test(hex)) {
+      try {
+        hex = /^SigIgn:\s*([0-9a-f]+)$/m.exec(Deno.readTextFileSync("/proc/self/status"))?.[1];
+      } catch { /* no /proc: nothing ignored */ }
+      if (hex !== undefined) mask = BigInt(`0x${hex}`) & ~SIGPIPE_BIT;
+    } else mask = BigInt(`0x${hex}`);
+    ignoredCache = BigInt.asUintN(64, mask);
+  }
+  return ignoredCache;
 }
 
 /** A launcher variable's value as a limit: `unlimited`, or a number. */

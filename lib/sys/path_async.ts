@@ -122,7 +122,7 @@ const NR_GETDENTS64 = Deno.build.arch === "aarch64" ? 61n : 217n;
 export const OPEN_DIR = 0o200000 | 0o2000000;
 
 /** The names in a buffer of struct linux_dirent64, without `.` and `..`. */
-export function direntNames(buf: Uint8Array): Uint8Array[] {
+function direntNames(buf: Uint8Array): Uint8Array[] {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const names: Uint8Array[] = [];
   for (let off = 0; off + 19 < buf.length;) {

@@ -27,10 +27,27 @@ import { errno, lazyLibc } from "./libc.ts";
 import { spliceToFileAsync } from "./offset_io.ts";
 import { growPipe } from "./pipesize.ts";
 import { EpollSet, type Member } from "./epoll_set.ts";
+import { wantFdRing } from "./uring.ts";
 
 const lib = lazyLibc({
   tee: { parameters: ["i32", "i32", "usize", "u32"], result: "isize" },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
 });
+
+const POLLIN = 1, POLLHUP = 16;
+
+/**
+ * True when no writer holds the pipe any more, whatever it still holds
+ * (poll's POLLHUP): bytes that wait for the rest of their line are then all
+ * there will be.
+ */
+function writersGone(fd: number): boolean {
+  const pfd = new Uint8Array(8);
+  const v = new DataView(pfd.buffer);
+  v.setInt32(0, fd, true);
+  v.setInt16(4, POLLIN, true);
+  return lib().poll(pfd, 1n, 0) === 1 && (v.getInt16(6, true) & POLLHUP) !== 0;
+}
 
 /**
  * Fresh bytes a log pipe gives, on average per pipe served, under which the
@@ -64,12 +81,14 @@ let shared: { r: number; w: number; size: number; buf: Uint8Array<ArrayBuffer> }
 
 /**
  * Makes the private pipe and the two epoll sets now (a host that will peek
- * counts their four descriptors from the start).
+ * counts their four descriptors from the start), and has the loggers' file
+ * steps go through io_uring from now on (uring.ts's {@link wantFdRing}).
  */
 export function preparePeek(): void {
   peekPipe();
   readySet();
   growthSet();
+  wantFdRing();
 }
 
 function peekPipe() {
@@ -112,7 +131,8 @@ export interface Peeker {
 
 /**
  * Calls `onData` with the bytes that arrived behind those delivered but not
- * yet consumed, and `onEnd` when the pipe is empty with no writer left.
+ * yet consumed, and `onEnd` when nothing new can come: the pipe is empty, or
+ * holds only what was delivered, with no writer left.
  */
 export function peekFd(
   fd: number,
@@ -140,7 +160,10 @@ export function peekFd(
     if (got < 0 && got !== -EAGAIN) return end(new Error(`tee: errno ${-got}`)), 0;
     if (got === 0) return end(), 0;
     if (got <= delivered) {
-      look(); // nothing new behind what waits to be consumed: no spinning on it
+      // nothing new behind what waits to be consumed, and no writer to bring more: the end
+      // (a line without its newline is then the last; multilog ends it so)
+      if (writersGone(fd)) return end(), 0;
+      look(); // else no spinning on it
       return 0;
     }
     const fresh = p.buf.slice(delivered, got);

@@ -7,9 +7,6 @@ import { check, lazyLibc } from "./libc.ts";
 
 const lib = lazyLibc({
   setsid: { parameters: [], result: "i32" },
-  getpid: { parameters: [], result: "i32" },
-  getpgid: { parameters: ["i32"], result: "i32" },
-  setpgid: { parameters: ["i32", "i32"], result: "i32" },
   prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
   umask: { parameters: ["u32"], result: "u32" },
 });
@@ -17,16 +14,6 @@ const lib = lazyLibc({
 /** setsid(2). */
 export function setsid(): number {
   return check("setsid", lib().setsid());
-}
-
-/** setpgid(2). */
-export function setpgid(pid: number, pgid: number): void {
-  check("setpgid", lib().setpgid(pid, pgid));
-}
-
-/** getpgid(2) of a pid (0: this process). */
-export function getpgid(pid = 0): number {
-  return check("getpgid", lib().getpgid(pid));
 }
 
 /** Makes this process a child subreaper: orphans below it are re-parented to it. */

@@ -100,14 +100,15 @@ export function prepareLimits(
   };
 }
 
-/** Raises the soft RLIMIT_NOFILE to the hard one (Deno does so at start; this makes sure). */
+/**
+ * Raises the soft RLIMIT_NOFILE to the hard one (Deno does so at start; this
+ * makes sure) and returns the limit now. Raising a soft limit up to its hard
+ * one needs no privilege, so this does not fail but for a bug: it throws
+ * {@link SysError} then.
+ */
 export function raiseSoftNofile(): Limit {
   const now = getrlimit(RLIMIT.NOFILE);
-  if (now.cur < now.max) {
-    try {
-      setrlimit(RLIMIT.NOFILE, { cur: now.max, max: now.max });
-      return { cur: now.max, max: now.max };
-    } catch { /* stays as it is */ }
-  }
-  return now;
+  if (now.cur >= now.max) return now;
+  setrlimit(RLIMIT.NOFILE, { cur: now.max, max: now.max });
+  return { cur: now.max, max: now.max };
 }

@@ -1,5 +1,5 @@
 /**
- * Signal numbers and names (Linux), kill(2), and the sigset helpers spawn needs.
+ * Signal numbers and names (Linux), and kill(2).
  *
  * @module
  */
@@ -53,7 +53,6 @@ export function signalName(n: number): string {
 
 const lib = lazyLibc({
   kill: { parameters: ["i32", "i32"], result: "i32" },
-  signal: { parameters: ["i32", "pointer"], result: "pointer" },
 });
 
 /** kill(2). Returns false if the process is gone (ESRCH); throws on other errors. */
@@ -64,13 +63,21 @@ export function kill(pid: number, sig: number): boolean {
   throw new SysError("kill", e, String(pid));
 }
 
+/**
+ * kill(2) to a process that may be gone or no longer this one's to signal
+ * (its pid taken by another account's): true when sent, false for ESRCH and
+ * EPERM, which leave nothing to do. Throws {@link SysError} on any other
+ * errno (EINVAL: a signal number that is none, a bug).
+ */
+export function signalIfThere(pid: number, sig: number): boolean {
+  if (lib().kill(pid, sig) === 0) return true;
+  const e = errno();
+  if (e === ERRNO.ESRCH || e === ERRNO.EPERM) return false;
+  throw new SysError("kill", e, String(pid));
+}
+
 /** True if a process with this pid exists (kill 0). EPERM counts as alive. */
 export function alive(pid: number): boolean {
   if (lib().kill(pid, 0) === 0) return true;
-  return errno() === 1;
-}
-
-/** Resets a signal to its default disposition (SIG_DFL): Deno ignores SIGPIPE, children must not. */
-export function resetDefault(sig: number): void {
-  lib().signal(sig, null);
+  return errno() === ERRNO.EPERM;
 }

@@ -1,7 +1,9 @@
 /**
  * Starting children with posix_spawn(3): explicit fds, chdir, new session or
  * process group, an empty signal mask and every signal at its default
- * disposition (Deno ignores SIGPIPE; children must not inherit that).
+ * disposition but those dt was started with ignored (lib/sys/child_signals.ts:
+ * Deno ignores SIGPIPE, glibc signals 32 and 33; children must not inherit
+ * that).
  *
  * A child gets what dt itself was started with, not what Deno made of it
  * (lib/common/launched.ts): the environment byte for byte without the
@@ -22,6 +24,7 @@ import { getEnv } from "./env.ts";
 import { installReaper } from "./reaper.ts";
 import { type Limit, type PreparedLimits, prepareLimits, RLIMIT } from "./rlimit.ts";
 import { startingEnv, startingLimits } from "./launched.ts";
+import { ignoreAround, spawnDefaults } from "./child_signals.ts";
 
 const lib = lazyLibc({
   posix_spawn: {
@@ -41,8 +44,6 @@ const lib = lazyLibc({
   posix_spawnattr_setpgroup: { parameters: ["buffer", "i32"], result: "i32" },
   posix_spawnattr_setsigmask: { parameters: ["buffer", "buffer"], result: "i32" },
   posix_spawnattr_setsigdefault: { parameters: ["buffer", "buffer"], result: "i32" },
-  sigemptyset: { parameters: ["buffer"], result: "i32" },
-  sigfillset: { parameters: ["buffer"], result: "i32" },
   umask: { parameters: ["u32"], result: "u32" },
   prlimit: { parameters: ["i32", "i32", "buffer", "buffer"], result: "i32" },
 });
@@ -160,8 +161,7 @@ function spawnAt(
   const l = lib();
   const fa = new Uint8Array(80);
   const attr = new Uint8Array(336);
-  const mask = new Uint8Array(128);
-  const defs = new Uint8Array(128);
+  const mask = new Uint8Array(128); // the empty set
   l.posix_spawn_file_actions_init(fa);
   l.posix_spawnattr_init(attr);
   try {
@@ -193,10 +193,8 @@ function spawnAt(
       flags |= SETPGROUP;
       l.posix_spawnattr_setpgroup(attr, opts.pgroup);
     }
-    l.sigemptyset(mask);
-    l.sigfillset(defs);
     l.posix_spawnattr_setsigmask(attr, mask);
-    l.posix_spawnattr_setsigdefault(attr, defs);
+    l.posix_spawnattr_setsigdefault(attr, spawnDefaults());
     l.posix_spawnattr_setflags(attr, flags);
     const argv = cstrArray(opts.argv);
     const envp = envArray(env);
@@ -204,6 +202,7 @@ function spawnAt(
     const pidBuf = new Int32Array(1);
     const old = opts.umask === undefined ? -1 : l.umask(opts.umask);
     limits.around?.apply();
+    const held = ignoreAround();
     const r = l.posix_spawn(
       new Uint8Array(pidBuf.buffer),
       pathC,
@@ -212,6 +211,7 @@ function spawnAt(
       new Uint8Array(argv.ptrs.buffer),
       new Uint8Array(envp.ptrs.buffer),
     );
+    held?.restore();
     limits.around?.restore();
     if (old !== -1) l.umask(old);
     if (r === 0) {

@@ -17,7 +17,9 @@
  *
  * @module
  */
+import { encodeRaw } from "../common/raw_text.ts";
 import { lazyLibc } from "./libc.ts";
+import { basename } from "../common/paths.ts";
 
 const lib = lazyLibc({
   prctl: { parameters: ["i32", "u64", "buffer", "u64", "u64"], result: "i32" },
@@ -35,10 +37,13 @@ export interface Title {
   readonly exact: boolean;
 }
 
-/** argv as the bytes of a command line: each entry followed by NUL. */
-export function cmdlineBytes(argv: readonly (string | Uint8Array)[]): Uint8Array {
-  const enc = new TextEncoder();
-  const parts = argv.map((a) => typeof a === "string" ? enc.encode(a) : a);
+/**
+ * argv as the bytes of a command line: each entry followed by NUL (a string's
+ * bytes as lib/common/raw_text.ts keeps them: an argument that is not UTF-8
+ * shows as given).
+ */
+function cmdlineBytes(argv: readonly (string | Uint8Array)[]): Uint8Array {
+  const parts = argv.map((a) => typeof a === "string" ? encodeRaw(a) : a);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
   let off = 0;
   for (const p of parts) {
@@ -57,7 +62,7 @@ function statFields(): bigint[] {
 }
 
 /** Sets comm (15 bytes at most), as the kernel cuts it. */
-export function setComm(name: string): void {
+function setComm(name: string): void {
   const b = new TextEncoder().encode(name).subarray(0, 15);
   const c = new Uint8Array(16);
   c.set(b);
@@ -73,7 +78,7 @@ export function setTitle(argv: readonly (string | Uint8Array)[]): Title | null {
   const bytes = cmdlineBytes(argv);
   const first = typeof argv[0] === "string" ? argv[0] : new TextDecoder().decode(argv[0]);
   try {
-    setComm(first.slice(first.lastIndexOf("/") + 1));
+    setComm(basename(first));
   } catch { /* comm is a nicety */ }
   try {
     return mapped(bytes) ?? inPlace(bytes);

@@ -51,8 +51,3 @@ export function waitNoHang(pid: number): WaitStatus | null | "none" {
     throw new SysError("waitpid", e, String(pid));
   }
 }
-
-/** Exit code a shell would report: the code, or 128 + signal. */
-export function shellCode(s: WaitStatus): number {
-  return s.code ?? 128 + (s.signal ?? 0);
-}

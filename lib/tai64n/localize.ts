@@ -1,13 +1,17 @@
 /**
  * What `tai64nlocal` does to a byte stream: a line that starts with `@` and
- * exactly 24 lowercase hex digits gets that stamp replaced by
+ * at least 24 lowercase hex digits gets that stamp replaced by
  * `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the local time zone (the C library's
- * localtime, as daemontools); every other byte passes through untouched.
+ * localtime, as daemontools), read from the last 24 digits of the run, as
+ * daemontools' shifts a longer run through its 64-bit seconds; every other
+ * byte passes through untouched.
  *
  * daemontools' tai64nlocal converts any run of hex digits after `@` and
- * crashes (SIGSEGV) when the result is no representable date, and drops a
- * stamp cut short by end of input. Here such lines pass through unchanged,
- * and a stamp at end of input is still written.
+ * crashes (SIGSEGV) when the result is no representable date (any run
+ * shorter than 24 digits among them), and drops a stamp cut short by end of
+ * input. Here such lines pass through unchanged, and a stamp at end of input
+ * is still written. A run of more than {@link MAX_RUN} digits is held no
+ * further: it passes through as text.
  *
  * @module
  */
@@ -15,6 +19,9 @@ import { localTime } from "../sys/clock.ts";
 import { TAI_EPOCH } from "./codec.ts";
 
 const AT = 64, NL = 10;
+
+/** The longest run of hex digits after `@` read as a stamp (the bound of what is held). */
+export const MAX_RUN = 4096;
 
 /** 0..15 for a lowercase hex digit, -1 otherwise (tai64nlocal takes lowercase only). */
 const HEXVAL = new Int8Array(256).fill(-1);
@@ -40,7 +47,7 @@ const enc = new TextEncoder();
 export class StampLocalizer {
   /** 0: at a line start; 1: in a stamp (`#pending` holds `@` and digits); 2: in a line. */
   #state = 0;
-  readonly #pending = new Uint8Array(25);
+  readonly #pending = new Uint8Array(1 + MAX_RUN);
   #pendLen = 0;
   #out = new Uint8Array(1 << 16);
   #o = 0;
@@ -75,7 +82,7 @@ export class StampLocalizer {
       }
       if (this.#state === 1) {
         const c = chunk[pos];
-        if (HEXVAL[c] >= 0 && this.#pendLen < 25) {
+        if (HEXVAL[c] >= 0 && this.#pendLen <= MAX_RUN) {
           this.#pending[this.#pendLen++] = c;
           pos++;
           continue;
@@ -101,10 +108,11 @@ export class StampLocalizer {
     return this.#out.subarray(0, this.#o);
   }
 
-  /** Writes the pending `@…`: converted when it is a whole stamp that ends here. */
+  /** Writes the pending `@…`: converted (its last 24 digits) when it is a whole stamp that ends here. */
   #flushPending(ends: boolean): void {
     const p = this.#pending;
-    if (!(ends && this.#pendLen === 25 && this.#emitLocal(p, 1))) {
+    const n = this.#pendLen;
+    if (!(ends && n >= 25 && this.#emitLocal(p, n - 24))) {
       this.#put(p.subarray(0, this.#pendLen));
     }
     this.#pendLen = 0;

@@ -20,7 +20,7 @@ for (let i = 0; i < 256; i++) {
 }
 
 /** Writes the 8 hex digits of a 32-bit value at `out[off…]`. */
-export function hex32(out: Uint8Array, off: number, v: number): void {
+function hex32(out: Uint8Array, off: number, v: number): void {
   let b = (v >>> 24) * 2;
   out[off] = HEX[b];
   out[off + 1] = HEX[b + 1];

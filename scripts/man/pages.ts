@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CHAIN_PROGRAMS } from "../../lib/chain/names.ts";
 
 /** A man page section made of a docs/ page's section. */
 export interface Part {
@@ -32,7 +33,7 @@ export interface PageSpec {
 const SUPERVISE = ["supervise", "svc", "svok", "svstat", "dt-svwait"];
 const SCAN = ["svscan", "svscanboot", "readproctitle", "supervise"];
 const LOG = ["multilog", "tai64n", "tai64nlocal"];
-const CHAIN = ["setuidgid", "envuidgid", "envdir", "softlimit", "setlock", "pgrphack", "fghack"];
+const CHAIN: string[] = [...CHAIN_PROGRAMS];
 const OWN = ["dt", "dt-init", "dt-install-links", "dt-boot-config"];
 
 /** A page whose description is one section of docs/. */
@@ -64,7 +65,11 @@ export const PAGES: PageSpec[] = [
     page: "svscan",
     program: "svscan",
     parts: [
-      { title: "DESCRIPTION", doc: "docs/svscan.md", heading: "svscan [--subreaper] [DIR]" },
+      {
+        title: "DESCRIPTION",
+        doc: "docs/svscan.md",
+        heading: "svscan [--subreaper] [--read-only] [--log-prefix] [DIR]",
+      },
       { title: "PROCESS NAMES", doc: "docs/svscan.md", heading: "Process names" },
       {
         title: "DESCRIPTORS AND FAULTS",
@@ -171,6 +176,16 @@ export const PAGES: PageSpec[] = [
       { title: "DESCRIPTION", doc: "docs/containers.md" },
       { title: "HOW PROG IS RUN", doc: "docs/containers.md", heading: "How PROG is run" },
       { title: "THE ORDERLY END", doc: "docs/containers.md", heading: "The orderly end" },
+      {
+        title: "ANY UID, A READ-ONLY IMAGE",
+        doc: "docs/containers.md",
+        heading: "Any uid, a read-only image",
+      },
+      {
+        title: "EVERY SERVICE'S LINES ON STDOUT",
+        doc: "docs/containers.md",
+        heading: "Every service's lines on stdout",
+      },
       { title: "WAITING FOR SERVICES", doc: "docs/beyond.md", heading: "dt init -S DIR -T MS" },
       { title: "EXAMPLES", doc: "docs/containers.md", heading: "Dockerfile snippets" },
     ],

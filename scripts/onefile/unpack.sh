@@ -77,7 +77,8 @@ dt_of_into() {
   dt_of_n=0
   while [ ! -x "$dt_of_d/deno" ]; do
     if mkdir "$dt_of_l" 2>/dev/null; then
-      echo $$ >"$dt_of_l/pid"
+      # (a start that took this lock for a dead one's may have moved it away: go round again)
+      { echo $$ >"$dt_of_l/pid"; } 2>/dev/null || continue
       # what an unpacker killed midway left (its pid gone) goes
       for dt_of_x in "$dt_of_d".[0-9]*; do
         [ -d "$dt_of_x" ] && [ ! -d "/proc/${dt_of_x##*.}" ] && rm -rf "$dt_of_x"

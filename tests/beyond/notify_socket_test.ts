@@ -18,6 +18,7 @@ import {
 import type { JsonStatus } from "../../lib/control/svstat_json.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { Readiness } from "../../lib/supervise/readiness.ts";
+import { ServiceDir } from "../../lib/supervise/service_dir.ts";
 import { PLAIN } from "../../lib/supervise/service_files.ts";
 import { readDatagrams } from "../../lib/sys/read_fd.ts";
 import { inTreeOf } from "../../lib/proctree/lineage.ts";
@@ -202,7 +203,9 @@ Deno.test("NOTIFY_SOCKET: huge, non-UTF-8, NUL, passed fds, a stranger's flood: 
   need("python3");
   await withSandbox(async (sb) => {
     const marker = sb.write("marker", "");
-    const ready = new Readiness({ ...PLAIN, notifySocket: true }, "0:0");
+    const held = ServiceDir.open(sb.dir);
+    const ready = new Readiness({ ...PLAIN, notifySocket: true }, held);
+    held.close(); // (the socket needs no supervise/)
     const env = { NOTIFY_SOCKET: ready.env!.slice("NOTIFY_SOCKET=".length) };
     const main = new Deno.Command("python3", {
       args: ["-c", HOSTILE, marker],

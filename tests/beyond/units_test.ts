@@ -56,12 +56,18 @@ Deno.test("svwait: arguments as s6-svwait", () => {
     timeoutMs: 10,
     dirs: ["a"],
   });
-  assertEquals(parseSvwait(["-x"]), "unknown option: -x");
-  assertEquals(parseSvwait(["-t"]), "option -t needs a value");
+  const usage = (...lines: string[]) => ({
+    prog: "dt svwait",
+    code: 100,
+    lines: [...lines, "dt svwait: usage: dt svwait [-u|-U|-d|-D] [-a|-o] [-t MS] DIR..."],
+  });
+  assertEquals(parseSvwait(["-x"]), usage("dt svwait: fatal: unknown option: -x"));
+  assertEquals(parseSvwait(["-t"]), usage("dt svwait: fatal: option -t needs a value"));
   assertEquals(
     parseSvwait(["-t", "soon"]),
-    "bad timeout: soon (want milliseconds, 0 to 9999999999)",
+    usage("dt svwait: fatal: bad timeout: soon (want milliseconds, 0 to 9999999999)"),
   );
+  assertEquals(parseSvwait(["-u"]), usage()); // no DIR: the usage alone
 });
 
 Deno.test("svwait: states and events", () => {
@@ -99,6 +105,7 @@ Deno.test("svstat --json: one entry from the 18 bytes and the extra state", () =
     ready_seconds: null,
     last_exit: null,
     restarts: null,
+    left_down: null,
   });
   const x = {
     ...initialExtra(0),

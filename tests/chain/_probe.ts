@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { LAUNCHER, linkPrograms, type Result, run, Sandbox } from "../helpers/mod.ts";
+import {
+  LAUNCHER,
+  linkPrograms,
+  type Result,
+  run,
+  Sandbox,
+  type TestAccount,
+  testAccount,
+} from "../helpers/mod.ts";
 import { CHAIN_PROGRAMS } from "../../lib/chain/mod.ts";
 
 /** The unprivileged account the tests switch to. */
@@ -13,19 +21,16 @@ export const ACCOUNT = "dttest";
 /** A supplementary group of ACCOUNT, which setuidgid must drop. */
 export const EXTRA_GROUP = "dttestx";
 
-function sh(cmd: string): number {
-  return new Deno.Command("sh", { args: ["-c", cmd], stdout: "null", stderr: "null" })
-    .outputSync().code;
-}
+let held: TestAccount | undefined;
 
-/** Creates the test account (idempotent): own primary group, plus EXTRA_GROUP. */
-export function ensureAccount(): void {
-  if (sh(`getent group ${EXTRA_GROUP}`) !== 0) sh(`groupadd ${EXTRA_GROUP}`);
-  if (sh(`id ${ACCOUNT}`) !== 0) sh(`useradd -M -U -s /usr/sbin/nologin ${ACCOUNT}`);
-  sh(`usermod -a -G ${EXTRA_GROUP} ${ACCOUNT}`);
-  if (sh(`id -Gn ${ACCOUNT} | grep -qw ${EXTRA_GROUP}`) !== 0) {
-    throw new Error(`could not set up account ${ACCOUNT}`);
-  }
+/**
+ * Takes the test account for this test file (made when missing, removed when
+ * the last file that holds it ends: tests/helpers/accounts.ts): own primary
+ * group, plus EXTRA_GROUP.
+ */
+export function ensureAccount(): TestAccount {
+  held ??= testAccount(ACCOUNT, EXTRA_GROUP);
+  return held;
 }
 
 /** A sandbox that other accounts can traverse, with dt's names linked in `bin`. */

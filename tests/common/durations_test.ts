@@ -15,6 +15,7 @@ import {
 import { parseGrace } from "../../lib/proctree/grace.ts";
 import { parseSvwait } from "../../lib/control/svwait.ts";
 import { parseInitArgs } from "../../lib/init/args.ts";
+import { isFailure } from "../../lib/common/failure.ts";
 
 /** Bytes 0xff 0xfe as Deno's text decoding gives them (U+FFFD each). */
 const NOT_UTF8 = new TextDecoder().decode(new Uint8Array([0x35, 0xff, 0xfe]));
@@ -142,18 +143,26 @@ Deno.test("options: svwait -t and dt init -t/-T take their range; junk is a usag
   assertEquals((parseSvwait(["-t", "3000000000", "d"]) as { timeoutMs: number }).timeoutMs, 3e9);
   assertEquals((parseSvwait(["-t0", "d"]) as { timeoutMs: number }).timeoutMs, 0);
   for (const v of ["10000000000", "9007199254740993", ...JUNK]) {
-    assertEquals(typeof parseSvwait(["-t", v, "d"]), "string", JSON.stringify(v));
-    assertEquals(parseInitArgs(["-t", v, "p"]).ok, false, `-t ${JSON.stringify(v)}`);
-    assertEquals(parseInitArgs(["-S", "s", "-T", v, "p"]).ok, false, `-T ${JSON.stringify(v)}`);
+    assertEquals(isFailure(parseSvwait(["-t", v, "d"])), true, JSON.stringify(v));
+    assertEquals(isFailure(parseInitArgs(["-t", v, "p"])), true, `-t ${JSON.stringify(v)}`);
+    assertEquals(isFailure(parseInitArgs(["-S", "s", "-T", v, "p"])), true, `-T ${v}`);
   }
   const init = (args: string[]) => {
     const r = parseInitArgs(args);
-    if (!r.ok) throw new Error(r.error);
-    return r.opts;
+    if (isFailure(r)) throw new Error(r.lines.join("\n"));
+    return r;
   };
   assertEquals(init(["-t", "3000000", "p"]).graceMs, 3_000_000_000);
   assertEquals(init(["--grace=0", "p"]).graceMs, 0);
   assertEquals(init(["-S", "s", "-T", "9999999999", "p"]).readyTimeoutMs, MAX_MS);
   assertEquals(init(["-S", "s", "-T", "0", "p"]).readyTimeoutMs, Infinity); // s6-svwait's -t 0
-  assertEquals(parseInitArgs(["-T", "5", "p"]), { ok: false, error: "option -T needs -S" });
+  assertEquals(parseInitArgs(["-T", "5", "p"]), {
+    prog: "dt init",
+    code: 100,
+    lines: [
+      "dt init: fatal: option -T needs -S",
+      "dt init: usage: dt init [-clvw] [-r S:R]... [-e CODE]... [-t SECONDS] [-S DIR [-T MS]] " +
+      "[--] PROG [ARG...]",
+    ],
+  });
 });

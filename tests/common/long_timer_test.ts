@@ -10,47 +10,8 @@ import {
   MAX_RUNTIME_DELAY_MS,
   setLongTimeout,
   sleep,
-  type TimerClock,
 } from "../../lib/common/long_timer.ts";
-
-/** A clock whose time moves only when the test says; runtime timers fire in deadline order. */
-class FakeClock implements TimerClock {
-  t = 0;
-  #next = 1;
-  readonly timers = new Map<number, { at: number; fn: () => void }>();
-  /** Every delay given to setTimeout. */
-  readonly armed: number[] = [];
-  /** How late each runtime timer fires (a busy event loop). */
-  lateness = 0;
-  /** How early the next runtime timer fires (rounding in the runtime), once. */
-  earlyOnce = 0;
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    this.armed.push(ms);
-    const id = this.#next++;
-    this.timers.set(id, { at: this.t + ms + this.lateness - this.earlyOnce, fn });
-    this.earlyOnce = 0;
-    return id;
-  }
-  clearTimeout(id: unknown): void {
-    this.timers.delete(id as number);
-  }
-  now(): number {
-    return this.t;
-  }
-  /** Moves time to `to`, firing every timer due on the way. */
-  advance(to: number): void {
-    for (;;) {
-      let first: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (first === undefined || e[1].at < first[1].at) first = e;
-      if (first === undefined || first[1].at > to) break;
-      this.timers.delete(first[0]);
-      this.t = Math.max(this.t, first[1].at);
-      first[1].fn();
-    }
-    this.t = Math.max(this.t, to);
-  }
-}
+import { FakeClock } from "../helpers/fake_clock.ts";
 
 const M = MAX_RUNTIME_DELAY_MS;
 

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MissingTool, needKnown } from "./need.ts";
 
 export { MissingTool, need, needKnown, PACKAGES } from "./need.ts";
+export { type TestAccount, testAccount } from "./accounts.ts";
 
 /** Project root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -153,7 +154,7 @@ export class Sandbox {
   /** Writes a file (mode 0755 when `exec`), creating parent dirs. */
   write(rel: string, text: string, exec = false): string {
     const p = this.path(rel);
-    Deno.mkdirSync(p.slice(0, p.lastIndexOf("/")), { recursive: true });
+    Deno.mkdirSync(dirname(p), { recursive: true });
     Deno.writeTextFileSync(p, text);
     if (exec) Deno.chmodSync(p, 0o755);
     return p;
@@ -315,8 +316,11 @@ export function isReference(path: string): boolean {
   }
 }
 
-/** True when daemontools' own binaries are installed at {@link REF} (they are in CI). */
-export const HAVE_DAEMONTOOLS = isReference(`${REF}/supervise`) && isReference(`${REF}/svc`);
+/**
+ * True when daemontools' own binaries are installed at {@link REF} (they are in CI). Not
+ * exported: a test that needs them calls {@link needDaemontools}, never `if` on this.
+ */
+const HAVE_DAEMONTOOLS = isReference(`${REF}/supervise`) && isReference(`${REF}/svc`);
 
 /** Fails the test in one line unless daemontools' own binaries are at {@link REF}. */
 export function needDaemontools(): void {
@@ -331,16 +335,4 @@ export function linkPrograms(sb: Sandbox, names: string[]): string {
   Deno.mkdirSync(bin, { recursive: true });
   for (const n of ["dt", ...names]) Deno.symlinkSync(LAUNCHER, `${bin}/${n}`);
   return bin;
-}
-
-/** A test account (made with useradd when missing, no home, own group): its name, uid and gid. */
-export function testAccount(name: string): { name: string; uid: number; gid: number } {
-  const id = (flag: string) =>
-    new Deno.Command("id", { args: [flag, name], stdout: "piped", stderr: "null" }).outputSync();
-  if (!id("-u").success) {
-    new Deno.Command("useradd", { args: ["-M", "-U", "-s", "/usr/sbin/nologin", name] })
-      .outputSync();
-  }
-  const num = (flag: string) => Number(dec.decode(id(flag).stdout).trim());
-  return { name, uid: num("-u"), gid: num("-g") };
 }

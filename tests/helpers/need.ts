@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { basename } from "node:path";
 
 /** Program name → Debian package (what `scripts/setup.sh` installs). */
 export const PACKAGES: Readonly<Record<string, string>> = {
@@ -80,16 +81,16 @@ function executable(path: string): boolean {
  */
 export function need(
   program: string,
-  pkg: string = PACKAGES[program.slice(program.lastIndexOf("/") + 1)] ?? program,
+  pkg: string = PACKAGES[basename(program)] ?? program,
   path: string = Deno.env.get("PATH") ?? "/usr/bin:/bin",
 ): string {
-  const name = program.slice(program.lastIndexOf("/") + 1);
+  const name = basename(program);
   if (program.includes("/")) {
     if (executable(program)) return program;
     throw new MissingTool(program, pkg);
   }
   for (const dir of path.split(":")) {
-    const p = `${dir || "."}/${name}`;
+    const p = `${dir || "."}/${name}`; // (join would drop the ./ of an empty entry)
     if (executable(p)) return p;
   }
   throw new MissingTool(name, pkg);
@@ -100,7 +101,7 @@ export function need(
  * one of {@link PACKAGES}; any other command passes through unchecked.
  */
 export function needKnown(cmd: string, path?: string): void {
-  const name = cmd.slice(cmd.lastIndexOf("/") + 1);
+  const name = basename(cmd);
   const pkg = PACKAGES[name];
   if (pkg !== undefined) need(cmd, pkg, path);
 }

@@ -98,9 +98,14 @@ for (const mode of MODES) {
     await withSandbox(async (sb) => {
       const script =
         `(trap 'echo job >> got' USR1; echo > job.ready; while :; do sleep 0.05; done) &
-        trap 'echo main >> got' USR1; trap 'exit 0' TERM; while :; do sleep 0.05; done`;
+        trap 'echo main >> got' USR1; trap 'exit 0' TERM; echo > main.ready
+        while :; do sleep 0.05; done`;
       const r = await startInit(sb, "dt", mode, ["-c"], ["sh", "-c", script]);
-      await waitFor("job ready", () => readOr(sb.path("job.ready")));
+      // both traps set (a USR1 before the main shell's trap would end it)
+      await waitFor(
+        "job ready",
+        () => readOr(sb.path("job.ready")) && readOr(sb.path("main.ready")),
+      );
       Deno.kill(r.pid, "SIGUSR1");
       await waitFor("main got USR1", () => readOr(sb.path("got")).includes("main"));
       Deno.kill(r.pid, "SIGTERM");

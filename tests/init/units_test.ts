@@ -2,7 +2,8 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { parseInitArgs } from "../../lib/init/args.ts";
 import { exitCode, forwardAs, startsEnd } from "../../lib/init/signals.ts";
-import { parseRaw, rawTail } from "../../lib/init/raw_args.ts";
+import { parseRaw, rawTail } from "../../lib/sys/cmdline.ts";
+import { isFailure } from "../../lib/common/failure.ts";
 
 Deno.test("parseInitArgs: short, long, clustered, and PROG after the first non-option", () => {
   const r = parseInitArgs([
@@ -16,15 +17,15 @@ Deno.test("parseInitArgs: short, long, clustered, and PROG after the first non-o
     "ls",
     "-l",
   ]);
-  assert(r.ok);
-  assertEquals(r.opts.singleChild && r.opts.verbose && r.opts.warnReaped, true);
-  assertEquals([...r.opts.rewrites], [[15, 3], [1, 0]]);
-  assertEquals([...r.opts.okCodes], [2]);
-  assertEquals(r.opts.graceMs, 1500);
-  assertEquals(r.opts.prog, ["ls", "-l"]);
+  assert(!isFailure(r));
+  assertEquals(r.singleChild && r.verbose && r.warnReaped, true);
+  assertEquals([...r.rewrites], [[15, 3], [1, 0]]);
+  assertEquals([...r.okCodes], [2]);
+  assertEquals(r.graceMs, 1500);
+  assertEquals(r.prog, ["ls", "-l"]);
   const s = parseInitArgs(["-S", "/svc", "--", "-x"]);
-  assert(s.ok);
-  assertEquals([s.opts.services, s.opts.prog], ["/svc", ["-x"]]);
+  assert(!isFailure(s));
+  assertEquals([s.services, s.prog], ["/svc", ["-x"]]);
 });
 
 Deno.test("parseInitArgs: errors", () => {
@@ -33,7 +34,10 @@ Deno.test("parseInitArgs: errors", () => {
       "-t",
     ]]
   ) {
-    assertEquals(parseInitArgs(bad).ok, false, bad.join(" "));
+    const f = parseInitArgs(bad);
+    assert(isFailure(f), bad.join(" "));
+    assertEquals(f.code, 100);
+    assertEquals(f.lines.length, 2, bad.join(" "));
   }
 });
 

@@ -8,6 +8,7 @@ import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "../
 import {
   holds,
   linkPrograms,
+  needDaemontools,
   run,
   type Sandbox,
   testAccount,
@@ -168,4 +169,39 @@ Deno.test("in-process logger: an unwritable log directory is retried; other serv
     sc.kill("SIGTERM");
     assertEquals((await sc.status).code, 0);
   });
+});
+
+Deno.test("in-process logger: at the scanner's orderly end a last line without its newline is logged, ended by one, as multilog's", async () => {
+  needDaemontools();
+  const outcome = async (inProcess: boolean) => {
+    let got = "";
+    await withSandbox(async (sb) => {
+      const dir = sb.service("p", 'printf "first\\nlast without newline"\nexec sleep 1000');
+      sb.write("p/log/run", "#!/bin/sh\nexec multilog ./main\n", true);
+      // daemontools' multilog as the process (PATH without dt), or dt's in the scanner
+      const sc = svscan(sb, [sb.dir], {
+        PATH: "/usr/bin:/bin",
+        DT_INPROCESS_LOG: inProcess ? "1" : "0",
+      });
+      await up(`${dir}/log`);
+      await waitFor("the first line", () => {
+        try {
+          return Deno.readTextFileSync(`${dir}/log/main/current`).includes("first\n");
+        } catch {
+          return false;
+        }
+      });
+      sc.kill("SIGTERM");
+      assertEquals((await sc.status).code, 0);
+      got = Deno.readTextFileSync(`${dir}/log/main/current`);
+    });
+    return got;
+  };
+  const ours = await outcome(true), theirs = await outcome(false);
+  assertEquals(
+    theirs,
+    "first\nlast without newline\n",
+    "daemontools' multilog, at its end of input",
+  );
+  assertEquals(ours, theirs);
 });

@@ -3,6 +3,7 @@
  * exit code and the same files left behind as daemontools' multilog.
  */
 import { withSandbox } from "../helpers/mod.ts";
+import { mkfifo } from "../../lib/sys/fifo.ts";
 import { assertEquals, assertSameRun, DJB, dtArgv, runBoth, runFromFile, tree } from "./helpers.ts";
 
 Deno.test("multilog: fatal errors match daemontools", async (t) => {
@@ -13,6 +14,12 @@ Deno.test("multilog: fatal errors match daemontools", async (t) => {
         "a file where the directory goes",
         ["./afile"],
         (d) => Deno.writeTextFileSync(`${d}/afile`, ""),
+      ],
+      ["a FIFO where the directory goes", ["./afifo"], (d) => mkfifo(`${d}/afifo`)],
+      [
+        "a symlink to a file where the directory goes",
+        ["./alink"],
+        (d) => Deno.symlinkSync("/etc/passwd", `${d}/alink`),
       ],
       ["status file in a missing directory", ["=no/file", "./main"], () => {}],
       ["status file is a directory", ["=adir"], (d) => Deno.mkdirSync(`${d}/adir`)],

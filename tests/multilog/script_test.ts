@@ -1,20 +1,35 @@
 /** The pure parts: the script parser and daemontools' pattern match. */
 import { match } from "../../lib/multilog/match.ts";
-import { LIMITS, parseScript, scanUlong } from "../../lib/multilog/script.ts";
+import { parseScript, scanUlong } from "../../lib/multilog/script.ts";
 import { assertEquals } from "./helpers.ts";
 
 const enc = new TextEncoder();
 const m = (p: string, s: string) => match(enc.encode(p), enc.encode(s), enc.encode(s).length);
 
+// daemontools 0.76's multilog.c, written out: size 99999 and num 10 unless set; `s` is held
+// between 4096 and 16777215, `n` at 2 or more
 Deno.test("script: defaults, limits and order", () => {
   const s = parseScript(["t", "./a", "s1", "n1", "!proc", "./b", "s99999999", "n7", "/c"]);
   assertEquals(s.timestamp, true);
   assertEquals(s.dirs, [
-    { path: "./a", size: LIMITS.defaultSize, num: LIMITS.defaultNum, processor: null },
-    { path: "./b", size: LIMITS.minSize, num: LIMITS.minNum, processor: "proc" },
-    { path: "/c", size: LIMITS.maxSize, num: 7, processor: "proc" },
+    { path: "./a", size: 99999, num: 10, processor: null },
+    { path: "./b", size: 4096, num: 2, processor: "proc" },
+    { path: "/c", size: 16777215, num: 7, processor: "proc" },
   ]);
   assertEquals(s.inspectsLines, false);
+});
+
+Deno.test("script: s and n at their bounds", () => {
+  const one = (...items: string[]) => {
+    const d = parseScript([...items, "./d"]).dirs[0];
+    return [d.size, d.num];
+  };
+  assertEquals(one("s4095", "n0"), [4096, 2]);
+  assertEquals(one("s4096", "n2"), [4096, 2]);
+  assertEquals(one("s4097", "n3"), [4097, 3]);
+  assertEquals(one("s16777215"), [16777215, 10]);
+  assertEquals(one("s16777216"), [16777215, 10]);
+  assertEquals(one("s", "n"), [4096, 2]); // no digits: 0
 });
 
 Deno.test("script: t only as the first item; unknown items ignored", () => {

@@ -1,11 +1,60 @@
 /**
  * The shipped forms of dt: the bundle (dist/dt.js), its launcher (dist/dt),
  * and the npm package installed from its tarball into a scratch prefix. Each
- * must run `svstat` on a live service, also under a program's name.
+ * must run `svstat` on a live service, also under a program's name, and the
+ * programs that start dt again (svscanboot its readproctitle, fghack after a
+ * softlimit its `dt softlimit`) must find themselves in it.
  */
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { ROOT, run, waitFor, withSandbox } from "../helpers/mod.ts";
+import { ROOT, run, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
+import { children } from "../svscan/_svscan.ts";
+
+const cmdline = (pid: number) => Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+
+/**
+ * svscanboot started under its own name (a link to `exe`): its readproctitle
+ * runs, so a service without a log, which writes to it, keeps running and its
+ * output shows in the title; and it answers to `svscan DIR`.
+ */
+async function checkBoot(sb: Sandbox, exe: string, env: Record<string, string>) {
+  const dir = sb.path("boot");
+  const quiet = sb.service("boot/quiet", "echo said-by-quiet\nexec sleep 1000");
+  Deno.symlinkSync(exe, sb.path("bin/svscanboot"));
+  const boot = sb.start(sb.path("bin/svscanboot"), [dir], { env });
+  const title = await waitFor("readproctitle", () => {
+    return children(boot.pid).find((k) => k.cmd.startsWith("readproctitle service errors: ."));
+  });
+  const pid = await waitFor("quiet up", () => readStatus(quiet)?.pid);
+  await waitFor("its output in the title", () => cmdline(title.pid).endsWith("said-by-quiet\n\0"));
+  assertEquals(readStatus(quiet)?.pid, pid, "the same process, still up");
+  assertEquals(cmdline(boot.pid), `svscan\0${dir}\0`);
+  boot.kill("SIGTERM");
+  assertEquals((await boot.status).code, 0);
+}
+
+/** A chain from the artefact whose fghack starts `dt softlimit` (the limits go to the child). */
+async function checkFghack(sb: Sandbox, exe: string, env: Record<string, string>) {
+  Deno.mkdirSync(sb.path("env"));
+  const r = await run(exe, [
+    "envdir",
+    sb.path("env"),
+    exe,
+    "softlimit",
+    "-d",
+    "300000000",
+    exe,
+    "fghack",
+    "sh",
+    "-c",
+    "ulimit -d",
+  ], { env });
+  assertEquals({ code: r.code, out: r.stdout, err: r.stderr }, {
+    code: 0,
+    out: "292968\n",
+    err: "",
+  });
+}
 
 async function checkExecutable(exe: string, extraEnv: Record<string, string> = {}) {
   await withSandbox(async (sb) => {
@@ -30,6 +79,8 @@ async function checkExecutable(exe: string, extraEnv: Record<string, string> = {
     );
     await run(exe, ["svc", "-dx", dir], { env });
     assertEquals((await sv.status).code, 0);
+    await checkFghack(sb, exe, env);
+    await checkBoot(sb, exe, env);
   });
 }
 

@@ -8,11 +8,15 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { LAUNCHER, needDaemontools, REF, run, withSandbox } from "../helpers/mod.ts";
 
-/** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm, ask the tools. */
+/** In a PID namespace: start PROG ARGS (stdin a pipe that stays open), wait for its comm and argv[0], ask the tools. */
 const PROBE = `
 name=$1; shift
 sleep 1000 | "$@" & p=$!
-for i in $(seq 400); do [ "$(cat /proc/$p/comm 2>/dev/null)" = "$name" ] && break; sleep 0.025; done
+# comm and then the command line change (dt sets one, then the other): both, before asking
+argv0() { tr '\\0' '\\n' </proc/$p/cmdline 2>/dev/null | head -n 1; }
+for i in $(seq 400); do
+  [ "$(cat /proc/$p/comm 2>/dev/null)" = "$name" ] && [ "$(argv0)" = "$name" ] && break; sleep 0.025
+done
 has() { case " $1 " in *" $p "*) echo yes ;; *) echo no ;; esac; }
 echo "comm $(cat /proc/$p/comm)"
 echo "pidof $(has "$(pidof "$name")")"
@@ -72,3 +76,56 @@ for (const [name, args] of CASES) {
     },
   });
 }
+
+/**
+ * In a PID namespace: run the boot (ARGS), wait for a process named svscan, ask
+ * the tools about it; DIR in its command line reads `DIR`.
+ */
+const BOOT_PROBE = `
+dir=$1; shift
+"$@" & b=$!
+p=
+for i in $(seq 400); do p=$(pidof svscan) && break; sleep 0.025; done
+has() { case " $1 " in *" $p "*) echo yes ;; *) echo no ;; esac; }
+[ -n "$p" ] || { echo "found none"; kill $b; exit 0; }
+# (comm is set a moment before the command line)
+for i in $(seq 400); do [ "$(tr '\\0' '\\n' </proc/$p/cmdline | head -1)" = svscan ] && break; sleep 0.025; done
+echo "found one"
+echo "comm $(cat /proc/$p/comm)"
+echo "pgrep -x $(has "$(pgrep -x svscan | tr '\\n' ' ')")"
+echo "ps -C $(has "$(ps -C svscan -o pid= | tr -d ' ' | tr '\\n' ' ')")"
+echo "cmdline $(tr '\\0' '\\n' </proc/$p/cmdline | sed "s#^$dir\\$#DIR#" | tr '\\n' ' ')"
+kill $b
+`;
+
+Deno.test("names: the scanner of svscanboot is `svscan DIR`, as under daemontools' boot", async () => {
+  needDaemontools();
+  await withSandbox(async (sb) => {
+    const dir = sb.path("service");
+    sb.service("service/web", "exec sleep 1000");
+    // Debian's svscanboot, on this directory rather than /etc/service, with /usr/bin's programs
+    const script = Deno.readTextFileSync(`${REF}/svscanboot`)
+      .replaceAll("/etc/service", dir)
+      .replace(/^PATH=.*$/m, "PATH=/usr/bin:/bin");
+    sb.write("svscanboot", script, true);
+    const probe = (argv: string[]) =>
+      run("unshare", [
+        "--pid",
+        "--fork",
+        "--mount-proc",
+        "bash",
+        "-c",
+        BOOT_PROBE,
+        "bash",
+        dir,
+        ...argv,
+      ], {
+        cwd: sb.dir,
+      });
+    const want = await probe(["sh", sb.path("svscanboot")]);
+    assertEquals(want.stdout.split("\n")[0], "found one", want.stdout + want.stderr);
+    Deno.removeSync(sb.path("service/web/supervise"), { recursive: true });
+    const got = await probe([LAUNCHER, "svscanboot", dir]);
+    assertEquals(got.stdout, want.stdout);
+  });
+});

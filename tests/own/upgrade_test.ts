@@ -41,8 +41,9 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 dt install-links /usr/local/bin >/dev/null
 (while :; do /usr/local/bin/dt ${how} "$S" 2>>"$WORK/scan.err"; sleep 0.2; done) &
 loop=$!
-up() { svok "$S/a" && svok "$S/b" && svok "$S/b/log"; }
-i=0; until up && [ -s "$S/b/log/main/current" ]; do i=$((i + 1)); [ $i -lt 300 ] || { echo "not up"; break; }; sleep 0.1; done
+up() { svok "$S/a" && svok "$S/b" && svok "$S/b/log" && svok "$S/c"; }
+ready() { dt svstat --json "$S/c" | grep -q '"ready": true'; }
+i=0; until up && [ -s "$S/b/log/main/current" ] && ready; do i=$((i + 1)); [ $i -lt 300 ] || { echo "not up"; break; }; sleep 0.1; done
 pid() { svstat "$1" | sed -n 's/.*(pid \\([0-9]*\\)).*/\\1/p'; }
 echo "before $(pid "$S/a") $(pid "$S/b")"
 old=$(pidof svscan)
@@ -57,6 +58,11 @@ i=0; until n=$(pidof svscan) && [ -n "$n" ] && [ "$n" != "$old" ] && up; do
 done
 sleep 1
 echo "after $(pid "$S/a") $(pid "$S/b")"
+echo "ready $(ready && echo yes || echo no)"
+# the lifecycle of an adopted service: its down-signal, then its finish, with runit's arguments
+svc -d "$S/c"
+i=0; until grep -q finish "$WORK/c.log" 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1; done
+echo "clog $(tr '\n' ' ' <"$WORK/c.log")"
 new=$(pidof svscan)
 echo "exe $(readlink /proc/$new/exe)"
 echo "readproctitle $(for p in $(pidof readproctitle); do ps -o ppid= -p $p | tr -d ' '; done | tr '\\n' ' ')"
@@ -78,6 +84,16 @@ for (const how of ["svscan", "svscanboot"]) {
       sb.service("S/a", 'echo "a starts" >&2\nexec sleep 1000');
       sb.service("S/b", "echo b starts\nexec sleep 1000");
       sb.write("S/b/log/run", "#!/bin/sh\nexec multilog t ./main\n", true);
+      // c: down-signal HUP (TERM ignored), ready on fd 3, a finish that says how it ended (HUP:
+      // a shell's background job, as the boot loop here, has QUIT ignored, and passes that on)
+      sb.service(
+        "S/c",
+        `trap '' TERM\ntrap 'echo quit >> ${work}/c.log; exit 3' HUP\n` +
+          `echo run >> ${work}/c.log\necho >&3\nwhile :; do sleep 0.1; done`,
+      );
+      sb.write("S/c/down-signal", "HUP\n");
+      sb.write("S/c/notification-fd", "3\n");
+      sb.write("S/c/finish", `#!/bin/sh\necho "finish $1 $2" >> ${work}/c.log\n`, true);
       const r = await run("unshare", [
         "--mount",
         "--pid",
@@ -101,6 +117,9 @@ for (const how of ["svscan", "svscanboot"]) {
       assertMatch(got.before ?? "", /^\d+ \d+$/, why);
       assertEquals(got.after, got.before, why);
       assertEquals(got.exe, `/usr/local/bin/.${unpackedName(next)}/deno`, why);
+      // ready stays ready; stopped with its down-signal; finish once, with runit's arguments
+      assertEquals(got.ready, "yes", why);
+      assertMatch(got.clog ?? "", /^run quit finish (3 0|-1 0) $/, why);
       // under svscanboot: one readproctitle, the new scanner's child
       if (how === "svscanboot") assertEquals(got.readproctitle, `${got.new} `, why);
     });

@@ -5,34 +5,46 @@
  * @module
  */
 import { ROOT } from "../helpers/mod.ts";
+import { dirname as dir } from "node:path";
 
-/** Project-relative path → the project-relative paths it imports (statically or lazily). */
+/**
+ * Project-relative path → the project-relative paths it imports (statically or
+ * lazily, values or types: `import type` is an edge as well).
+ */
 export type Graph = Map<string, string[]>;
 
-const PREFIX = `file://${ROOT}/`;
-
-/** Runs `deno info --json ENTRY` (ENTRY relative to the root) and returns its project graph. */
-export async function moduleGraph(entry: string): Promise<Graph> {
+/**
+ * Runs `deno info --json ENTRY` (ENTRY relative to `root`, the project's by
+ * default) and returns the graph of the files below `root`.
+ */
+export async function moduleGraph(entry: string, root = ROOT): Promise<Graph> {
+  const PREFIX = `file://${root}/`;
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", "--no-config", entry],
-    cwd: ROOT,
+    cwd: root,
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!r.success) throw new Error(`deno info ${entry}: ${new TextDecoder().decode(r.stderr)}`);
   const info = JSON.parse(new TextDecoder().decode(r.stdout)) as {
-    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+    modules: {
+      specifier: string;
+      dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+    }[];
   };
   const rel = (s: string) => s.startsWith(PREFIX) ? s.slice(PREFIX.length) : null;
   const g: Graph = new Map();
   for (const m of info.modules) {
     const from = rel(m.specifier);
     if (from === null) continue;
-    const to = (m.dependencies ?? []).flatMap((d) => {
-      const t = d.code ? rel(d.code.specifier) : null;
-      return t === null ? [] : [t];
-    });
-    g.set(from, to);
+    // `import type` counts: a type is as much a dependency on its folder as a value
+    const to = (m.dependencies ?? []).flatMap((d) =>
+      [d.code, d.type].flatMap((x) => {
+        const t = x === undefined ? null : rel(x.specifier);
+        return t === null ? [] : [t];
+      })
+    );
+    g.set(from, [...new Set(to)]);
   }
   return g;
 }
@@ -59,7 +71,6 @@ export function cycles(g: Graph): string[][] {
 
 /** The graph of folders (`lib/svscan`, …): an edge wherever a file imports another folder's. */
 export function folderGraph(g: Graph): Graph {
-  const dir = (p: string) => p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : ".";
   const f: Graph = new Map();
   for (const [from, tos] of g) {
     const d = dir(from);

@@ -5,6 +5,7 @@
  * programs.
  */
 import { assertEquals } from "../helpers/assert.ts";
+import { withSandbox } from "../helpers/mod.ts";
 import { cycles, folderGraph, moduleGraph } from "./_graph.ts";
 
 const show = (cs: string[][]) => cs.map((c) => c.join(" → "));
@@ -30,6 +31,21 @@ Deno.test("layering: the cycle check sees a cycle", () => {
   assertEquals(show(find(folderGraph(new Map([["x/a.ts", ["y/b.ts"]], ["y/b.ts", ["x/c.ts"]]])))), [
     "x → y → x",
   ]);
+});
+
+Deno.test("layering: the graph has an edge for `import type` as for a value import", async () => {
+  await withSandbox(async (sb) => {
+    sb.write("high/t.ts", "export type T = number;\n");
+    sb.write("high/v.ts", "export const v = 1;\n");
+    sb.write(
+      "low/a.ts",
+      'import type { T } from "../high/t.ts";\nimport { v } from "../high/v.ts";\n' +
+        "export const a: T = v;\n",
+    );
+    const g = await moduleGraph("low/a.ts", sb.dir);
+    assertEquals(g.get("low/a.ts")?.toSorted(), ["high/t.ts", "high/v.ts"]);
+    assertEquals(folderGraph(g).get("low"), ["high"]);
+  });
 });
 
 /** docs/layout.md's table: folder → the folders it may import. */

@@ -12,9 +12,10 @@ import { ROOT } from "../helpers/mod.ts";
 /** `file: delay expression` → why it stays under 2^31−1 ms and is never negative or NaN. */
 const BOUNDED: Record<string, string> = {
   "lib/sys/settle.ts: this.#quietMs": "1000 by default; callers pass constants",
-  "lib/init/runner.ts: ms": "one of the literal list [0, 25, 100, 300, 1000] it loops over",
-  "lib/multilog/files.ts: ms": "the engine's pauseMs: 5000, or a test's small value",
+  "lib/init/run_init.ts: ms": "one of the literal list [0, 25, 100, 300, 1000] it loops over",
   "lib/svscan/scanner.ts: this.#interval": "SCAN_INTERVAL_MS (5 s), or a test's small value",
+  "lib/control/svwait.ts: SETTLE_MS": "a constant, 2 s",
+  "lib/control/await_supervisor.ts: RECHECK_MS": "a constant, 250 ms",
 };
 
 /** The text of the call's arguments from `open` (just after its parenthesis) to the matching one. */

@@ -5,8 +5,8 @@
  * follow a service through its life on the same fake clock.
  */
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
+import { action, steps } from "./_machine.ts";
 import {
-  type Action,
   type Clock,
   type Event,
   ImpossibleEvent,
@@ -33,8 +33,20 @@ const STATES: Record<string, State> = {
   "up, want down": { ...up, wantUp: false, killAt: 13_000, killPid: 42 },
   "up, once": { ...up, want: false },
   "up, exit asked": { ...up, exit: true },
-  finishing: { ...base, phase: "finishing", files: { ...files, finish: true }, lastStart: 5_000 },
-  "finishing, exit asked": { ...base, phase: "finishing", exit: true, lastStart: 5_000 },
+  finishing: {
+    ...base,
+    phase: "finishing",
+    files: { ...files, finish: true },
+    lastStart: 5_000,
+    after: { stage: "finish", sid: 0, code: 0, signal: null, finishPid: 0, finishStarted: 0 },
+  },
+  "finishing, exit asked": {
+    ...base,
+    phase: "finishing",
+    exit: true,
+    lastStart: 5_000,
+    after: { stage: "tree", sid: 42, code: null, signal: 15, finishPid: 0, finishStarted: 0 },
+  },
   exited: { ...base, phase: "exited" },
 };
 
@@ -47,11 +59,11 @@ const EVENTS: Record<string, Event> = {
   ),
   startTimer: { type: "startTimer" },
   killTimer: { type: "killTimer" },
-  started: { type: "started", pid: 43, files: PLAIN, declaresReadiness: false },
+  started: { type: "started", pid: 43, files: PLAIN, declaresReadiness: false, notify: null },
   startFailed: { type: "startFailed" },
   "exited 42": { type: "exited", status: status(42) },
   "exited 7": { type: "exited", status: status(7) },
-  finishStarted: { type: "finishStarted", pid: 50 },
+  finishStarted: { type: "finishStarted", pid: 50, started: 99 },
   finished: { type: "finished" },
   "ready 42": { type: "ready", pid: 42 },
   "statusText 42": { type: "statusText", pid: 42, text: "hi" },
@@ -69,21 +81,6 @@ function short(s: State): string {
     s.killAt !== null ? `kill@${s.killAt}` : "",
     s.startAfterFinish ? "start after finish" : "",
   ].filter(Boolean).join(", ");
-}
-
-function action(a: Action): string {
-  switch (a.type) {
-    case "announce":
-    case "event":
-      return `${a.type} ${a.event}`;
-    case "signal":
-      return `signal ${a.sig}`;
-    case "armStart":
-    case "armKill":
-      return `${a.type} @${a.at}`;
-    default:
-      return a.type;
-  }
 }
 
 function outcome(s: State, e: Event): string {
@@ -229,7 +226,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "up, pid 42, paused | announce s",
   },
   "up, want down": {
-    "begin": "up, pid 42, want down, kill@13000 | announce s; watch",
+    "begin": "up, pid 42, want down, kill@13000 | announce s; watch; armKill @13000",
     "takeOver": "up, pid 42, want down, kill@13000 | announce s",
     "svc -d": "up, pid 42, want down, kill@13000 | signal 3; signal 18; announce s",
     "svc -u": "up, pid 42, kill@13000 | announce s",
@@ -308,7 +305,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "up, pid 42, exit | announce s",
   },
   "finishing": {
-    "begin": "impossible",
+    "begin": "finishing | announce s; adoptAfterRun",
     "takeOver": "finishing | announce s",
     "svc -d": "finishing, want down | announce s",
     "svc -u": "finishing, start after finish | announce s",
@@ -334,7 +331,7 @@ const TABLE: Record<string, Record<string, string>> = {
     "statusText 42": "finishing | ",
   },
   "finishing, exit asked": {
-    "begin": "impossible",
+    "begin": "finishing, exit | announce s; adoptAfterRun",
     "takeOver": "finishing, exit | announce s",
     "svc -d": "finishing, want down, exit | announce s",
     "svc -u": "finishing, exit, start after finish | announce s",
@@ -398,13 +395,7 @@ Deno.test("machine: every event in every kind of state", async (t) => {
 
 /** Steps `events` in turn, each at its own time; the actions of each, in short. */
 function run(s: State, events: [number, Event][]): { state: State; log: string[] } {
-  const log: string[] = [];
-  for (const [mono, e] of events) {
-    const r = step(s, e, { ...T, mono });
-    s = r.state;
-    log.push(`${mono} ${e.type}: ${r.actions.map(action).join("; ")}`);
-  }
-  return { state: s, log };
+  return steps(s, events, T);
 }
 
 const started = (pid: number, ready = false): Event => ({
@@ -412,6 +403,7 @@ const started = (pid: number, ready = false): Event => ({
   pid,
   files,
   declaresReadiness: ready,
+  notify: null,
 });
 const exited = (pid: number): Event => ({ type: "exited", status: status(pid) });
 const cmd = (ch: string): Event => ({ type: "command", ch });
@@ -455,7 +447,7 @@ Deno.test("machine: svc -d with down-signal and timeout-kill; KILL only to the p
     [13_100, exited(42)],
   ]);
   assertEquals(log, [
-    "10000 command: signal 3; signal 18; armKill @13000; announce s",
+    "10000 svc -d: signal 3; signal 18; armKill @13000; announce s",
     "13000 killTimer: signal 9",
     "13100 exited: announce d; serviceExit; event D",
   ]);
@@ -475,7 +467,7 @@ Deno.test("machine: svc -x while a restart is due ends the supervisor when it co
     [10_000, cmd("x")],
     [10_500, { type: "startTimer" }],
   ]);
-  assertEquals(log, ["10000 command: announce s", "10500 startTimer: announce x; exit"]);
+  assertEquals(log, ["10000 svc -x: announce s", "10500 startTimer: announce x; exit"]);
   assertEquals(state.phase, "exited");
 });
 
@@ -483,14 +475,14 @@ Deno.test("machine: finish runs after ./run; svc -u meanwhile starts it once fin
   const withFinish = { ...files, finish: true };
   const { log } = run({ ...up, files: withFinish, wantUp: false }, [
     [10_000, exited(42)],
-    [10_001, { type: "finishStarted", pid: 50 }],
+    [10_001, { type: "finishStarted", pid: 50, started: 99 }],
     [10_002, cmd("u")],
     [10_500, { type: "finished" }],
   ]);
   assertEquals(log, [
     "10000 exited: announce d; serviceExit; afterRun",
     "10001 finishStarted: announce s",
-    "10002 command: announce s",
+    "10002 svc -u: announce s",
     "10500 finished: announce D; spawn",
   ]);
 });
@@ -517,5 +509,87 @@ Deno.test("machine: readiness belongs to its run", () => {
 Deno.test("machine: an event a spawn alone gives, in any other state, is a bug of the shell's", () => {
   assertThrows(() => step(up, started(44), T), ImpossibleEvent);
   assertThrows(() => step(up, { type: "startFailed" }, T), ImpossibleEvent);
-  assertThrows(() => step(STATES.finishing, { type: "begin" }, T), ImpossibleEvent);
+  assertThrows(() => step(STATES.finishing, started(44), T), ImpossibleEvent);
+});
+
+Deno.test("machine: what a supervisor that died left is taken up as it was", () => {
+  const t = { ...T, mono: 50_000, wall: 100_000 };
+  const left = { pid: 42, when: { sec: 99, nano: 0 }, paused: false, want: "u" as const };
+  const runFiles = {
+    finish: true,
+    timeoutFinish: 0,
+    downSignal: SIG.QUIT,
+    timeoutKill: 3000,
+    killTree: true,
+    notificationFd: 3,
+    notifySocket: false,
+  };
+  const record = {
+    ...base.extra,
+    state: "up" as const,
+    pid: 42,
+    ready: true,
+    readySince: 90_000,
+    restarts: 4,
+    run: { pid: 42, files: runFiles, sid: 42, notify: null, killAt: 101_000 },
+  };
+  // the service still runs: its files, session, timeout-kill under way and readiness come back
+  const s = initialState({ downFile: false, left, record }, t);
+  assertEquals([s.phase, s.pid, s.files.downSignal, s.files.timeoutFinish], [
+    "up",
+    42,
+    SIG.QUIT,
+    Infinity,
+  ]);
+  assertEquals([s.sid, s.killAt, s.killPid, s.extra.ready, s.extra.restarts], [
+    42,
+    51_000,
+    42,
+    true,
+    4,
+  ]);
+  assertEquals(step(s, { type: "begin" }, t).actions.map(action), [
+    "announce s",
+    "watch",
+    "armKill @51000",
+  ]);
+  // a record of another run (another pid) is not this one's
+  assertEquals(
+    initialState({ downFile: false, left: { ...left, pid: 43 }, record }, t).files,
+    PLAIN,
+  );
+  // ./finish was under way: finishing again, then the next start
+  const after = {
+    stage: "finish" as const,
+    sid: 0,
+    code: 7,
+    signal: null,
+    finishPid: 60,
+    finishStarted: 99,
+  };
+  const f = initialState({
+    downFile: false,
+    record: { ...record, state: "finishing", pid: 60, after },
+  }, t);
+  assertEquals([f.phase, f.pid, f.after], ["finishing", 0, after]);
+  assertEquals(step(f, { type: "begin" }, t).actions.map(action), ["announce s", "adoptAfterRun"]);
+  // the run ended while no supervisor ran: its leftovers end and its finish runs (how it ended
+  // is not known), then the next start
+  const g = initialState({ downFile: false, record }, t);
+  assertEquals([g.phase, g.after?.stage, g.after?.sid, g.after?.code], [
+    "finishing",
+    "tree",
+    42,
+    null,
+  ]);
+  // nothing of the sort: down, as daemontools' supervise starts
+  const plainRun = {
+    ...record.run,
+    files: { ...runFiles, finish: false, killTree: false },
+    sid: 0,
+  };
+  assertEquals(
+    initialState({ downFile: false, record: { ...record, run: plainRun } }, t).phase,
+    "down",
+  );
 });

@@ -5,7 +5,15 @@
  * target (mode 0700) and goes on. dt, started through the launcher, does the same.
  */
 import { assertEquals } from "../helpers/assert.ts";
-import { LAUNCHER, needDaemontools, type Sandbox, waitFor, withSandbox } from "../helpers/mod.ts";
+import {
+  LAUNCHER,
+  need,
+  needDaemontools,
+  ROOT,
+  type Sandbox,
+  waitFor,
+  withSandbox,
+} from "../helpers/mod.ts";
 import { up } from "./_svscan.ts";
 
 /** `name` laid out as update-service does, its state kept under `lib` (which exists). */
@@ -66,3 +74,91 @@ Deno.test("svscan: Debian's dangling supervise links get their directory, as Deb
     assertEquals((await sc.status).code, 0);
   });
 });
+
+/**
+ * In mount and PID namespaces: the services' directory bound over Debian's
+ * /etc/service, then `dist/dt svscanboot` with no argument, as Debian's boot
+ * starts it; what pidof, svstat and readproctitle's title say.
+ */
+const BOOT = `
+set -e
+mount --make-rprivate /
+mount --bind "$1" "$2"
+set +e
+DT=$3
+"$DT" svscanboot &
+for i in $(seq 400); do p=$(pidof svscan) && break; sleep 0.05; done
+echo "pidof $([ -n "$p" ] && echo yes || echo no)"
+up() { "$DT" svok "$2/$1" && "$DT" svstat "$2/$1" | grep -q ': up '; }
+for i in $(seq 400); do up web "$2" && up db "$2" && up db/log "$2" && break; sleep 0.05; done
+pid() { "$DT" svstat "$2/$1" | sed -n 's/.*(pid \\([0-9]*\\)).*/\\1/p'; }
+w=$(pid web "$2")
+echo "up $(pid web "$2" | grep -c .) $(pid db "$2" | grep -c .) $(pid db/log "$2" | grep -c .)"
+t=$(pidof readproctitle)
+for i in $(seq 200); do tr '\\0' ' ' </proc/$t/cmdline | grep -q 'web says hi' && break; sleep 0.05; done
+echo "title $(tr '\\0' ' ' </proc/$t/cmdline | grep -q 'web says hi' && echo yes || echo no)"
+sleep 1.5
+echo "same $([ "$(pid web "$2")" = "$w" ] && echo yes || echo no)"
+kill -TERM $p
+for i in $(seq 200); do [ -d /proc/$p ] || break; sleep 0.05; done
+`;
+
+Deno.test("svscanboot: Debian's update-service layout comes up under dist/dt svscanboot with no argument", async () => {
+  need("unshare", "util-linux");
+  const built = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/scripts/bundle.ts`],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assertEquals(built.code, 0, new TextDecoder().decode(built.stderr));
+  // svscanboot takes /service where it exists, else Debian's /etc/service
+  const target = isDir("/service") ? "/service" : "/etc/service";
+  const made = !isDir(target);
+  if (made) Deno.mkdirSync(target); // a mount point only: the bind below is in a namespace
+  try {
+    await withSandbox(async (sb) => {
+      const lib = sb.path("var/lib/supervise");
+      Deno.mkdirSync(lib, { recursive: true });
+      debianService(sb, "db", lib);
+      // web has no log: its output goes to readproctitle's title, and it keeps running
+      const web = sb.service("sv/web", "exec 2>&1\nwhile :; do echo web says hi; sleep 0.2; done");
+      Deno.symlinkSync(`${lib}/web`, `${web}/supervise`);
+      Deno.symlinkSync(web, sb.path("service/web"));
+      const r = await new Deno.Command("unshare", {
+        args: [
+          "--mount",
+          "--pid",
+          "--fork",
+          "--mount-proc",
+          "sh",
+          "-c",
+          BOOT,
+          "sh",
+          sb.path("service"),
+          target,
+          `${ROOT}/dist/dt`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const out = new TextDecoder().decode(r.stdout);
+      const why = out + new TextDecoder().decode(r.stderr);
+      assertEquals(out, "pidof yes\nup 1 1 1\ntitle yes\nsame yes\n", why);
+      assertEquals([mode(`${lib}/web`), mode(`${lib}/db`), mode(`${lib}/db.log`)], [
+        "d700",
+        "d700",
+        "d700",
+      ]);
+    });
+  } finally {
+    if (made) Deno.removeSync(target);
+  }
+});
+
+function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -4,10 +4,11 @@
  * what stops services, the scanner says so once per scan, keeps the running
  * ones healthy, and starts the others once descriptors free up.
  */
-import { assert, assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import {
   LAUNCHER,
   linkPrograms,
+  ROOT,
   run,
   type Sandbox,
   testAccount,
@@ -15,8 +16,9 @@ import {
   withSandbox,
 } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
-import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/scanner.ts";
+import { FDS_PER_LOGGED_SERVICE, FDS_PER_SERVICE } from "../../lib/svscan/fd_budget.ts";
 import { signal, svscan, up } from "./_svscan.ts";
+import { basename, dirname } from "node:path";
 
 /**
  * The process's descriptors, less Deno's own cache databases (it opens and
@@ -48,7 +50,7 @@ function count(text: string, needle: string): number {
 
 /** Holds `path`'s flock in this (the test's) process; returns the file to close. */
 function holdLock(path: string): Deno.FsFile {
-  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  Deno.mkdirSync(dirname(path), { recursive: true });
   const f = Deno.openSync(path, { write: true, create: true });
   f.lockSync(true);
   return f;
@@ -120,17 +122,17 @@ Deno.test("svscan: descriptors per plain and per logged service stay within what
     const p = svscan(sb, [sb.path("service")], { PATH: `${bin}:/usr/bin:/bin` });
     await up(sb.path("service/base1"));
     const N = 8;
+    // what the README says, written out, and what the scanner's message says it needs
+    const readme = Deno.readTextFileSync(`${ROOT}/README.md`).replace(/\s+/g, " ");
+    assertStringIncludes(readme, "Descriptors** are counted (5 per service, 15 per logged one)");
+    assertEquals([FDS_PER_SERVICE, FDS_PER_LOGGED_SERVICE], [5, 15]);
     const kinds: [string, string | undefined, number][] = [
-      ["plain", undefined, FDS_PER_SERVICE],
-      ["inlog", "#!/bin/sh\nexec multilog ./main\n", FDS_PER_LOGGED_SERVICE],
+      ["plain", undefined, 5],
+      ["inlog", "#!/bin/sh\nexec multilog ./main\n", 15],
       // a line before the exec: not a canonical form, so the logger is a process
-      ["proclog", "#!/bin/sh\n: as a process\nexec multilog ./main\n", FDS_PER_LOGGED_SERVICE - 2],
+      ["proclog", "#!/bin/sh\n: as a process\nexec multilog ./main\n", 13],
       // in-process too, with the account's rights (it owns ./main)
-      [
-        "acctlog",
-        `#!/bin/sh\nexec setuidgid ${account.name} multilog ./main\n`,
-        FDS_PER_LOGGED_SERVICE,
-      ],
+      ["acctlog", `#!/bin/sh\nexec setuidgid ${account.name} multilog ./main\n`, 15],
     ];
     const per: Record<string, number> = {};
     for (const [kind, logRun, limit] of kinds) {
@@ -176,9 +178,17 @@ Deno.test("svscan: out of descriptors: one line per scan, fresh status files, th
     const isUp = () => dirs.filter((d) => (readStatus(d)?.pid ?? 0) > 0);
     const running = isUp();
     assert(running.length > 3 && running.length < N, `${running.length} of ${N} up`);
-    // one line per scan, naming what dt needs; no line per service
+    // one line per scan, naming what dt needs and the first five services kept down (with a
+    // count of the rest); no line per service
     const line = p.stderr().split("\n").find((l) => l.startsWith(short))!;
     assert(line.includes(`dt needs ${FDS_PER_SERVICE} per service`), line);
+    const m = /: (\d+) services not started \(([^()]*) and (\d+) more\), retried/.exec(line);
+    assert(m !== null, line);
+    const named = m[2].split(", ");
+    assertEquals(named.length, 5, line);
+    assertEquals(Number(m[1]), 5 + Number(m[3]), line);
+    const down = dirs.filter((d) => !running.includes(d)).map((d) => basename(d));
+    for (const n of named) assert(down.includes(n), `${n} in ${line}`);
     for (let i = 0; i < 3; i++) {
       const n = count(p.stderr(), short);
       signal(p.pid, "SIGALRM");
@@ -198,7 +208,7 @@ Deno.test("svscan: out of descriptors: one line per scan, fresh status files, th
     Deno.mkdirSync(sb.path("gone"));
     const leaving = running.slice(1, 5);
     for (const d of leaving) {
-      const moved = sb.path("gone", d.slice(d.lastIndexOf("/") + 1));
+      const moved = sb.path("gone", basename(d));
       Deno.renameSync(d, moved);
       await run("/usr/bin/svc", ["-dx", moved]);
       await waitFor(

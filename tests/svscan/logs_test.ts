@@ -4,7 +4,7 @@
  * log directory created later is picked up at the next scan.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { dt, waitFor, withSandbox } from "../helpers/mod.ts";
+import { dt, LAUNCHER, needDaemontools, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { fileLines, restarted, signal, svscan, up } from "./_svscan.ts";
 
@@ -72,5 +72,41 @@ Deno.test("svscan log pipe: a log directory created later is picked up without a
     assert(p.stdout().includes(`start ${pid}`), "before the log existed, output went to stdout");
     signal(p.pid, "SIGTERM");
     assertEquals((await p.status).code, 0);
+  });
+});
+
+Deno.test("svscan: a file named log is a log, as daemontools' stat says: a pipe, a supervisor that cannot use it", async () => {
+  needDaemontools();
+  const seen: Record<string, { stdout: string; stderr: string }> = {};
+  const runs: [string, string[]][] = [
+    ["dt", [LAUNCHER, "svscan", "."]],
+    ["daemontools", [`${REF}/svscan`, "."]],
+  ];
+  for (const [who, argv] of runs) {
+    await withSandbox(async (sb) => {
+      const s = sb.service("service/s", "echo on stdout\nexec sleep 1000");
+      sb.write("service/s/log", "not a directory\n");
+      const p = sb.start(argv[0], argv.slice(1), { cwd: sb.path("service") });
+      await up(s);
+      await waitFor("the log's supervisor failed", () => p.stderr().includes("not a directory"));
+      p.kill("SIGTERM");
+      await p.status;
+      if (who === "daemontools") {
+        // its supervisors outlive svscan
+        assertEquals((await run(`${REF}/svc`, ["-dx", s])).code, 0);
+        await waitFor("s let go", async () => (await run(`${REF}/svok`, [s])).code === 100);
+      }
+      seen[who] = { stdout: p.stdout(), stderr: p.stderr().split("\n")[0] };
+    });
+  }
+  // the service writes into the pipe, not to svscan's stdout; only the label differs (dt's
+  // supervisors run in the scanner, so a log is named from the scan directory)
+  assertEquals(seen.daemontools, {
+    stdout: "",
+    stderr: "supervise: fatal: unable to chdir to log: not a directory",
+  });
+  assertEquals(seen.dt, {
+    stdout: "",
+    stderr: "supervise: fatal: unable to chdir to s/log: not a directory",
   });
 });

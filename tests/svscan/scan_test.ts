@@ -3,13 +3,14 @@
  * service, broken services, removal, rescan on ALRM, orderly TERM.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
-import { dt, HAVE_DAEMONTOOLS, holds, run, waitFor, withSandbox } from "../helpers/mod.ts";
+import { dt, holds, needDaemontools, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { lockFile } from "../../lib/sys/lock.ts";
 import { close } from "../../lib/sys/fd.ts";
 import { restarted, signal, svscan, up } from "./_svscan.ts";
 
 Deno.test("svscan: every non-dot directory is a service, driven by dt's and daemontools' tools", async () => {
+  needDaemontools();
   await withSandbox(async (sb) => {
     const a = sb.service("service/a", "exec sleep 1000");
     const b = sb.service("service/b", "exec sleep 1000");
@@ -21,12 +22,10 @@ Deno.test("svscan: every non-dot directory is a service, driven by dt's and daem
     assert(readStatus(sb.path("service/.hidden")) === null, "dot directories are not services");
     const st = await dt(["svstat", a, b]);
     assertMatch(st.stdout, /a: up \(pid \d+\) \d+ seconds\n.*b: up \(pid \d+\)/);
-    if (HAVE_DAEMONTOOLS) {
-      const theirs = await run("/usr/bin/svstat", [a, b]);
-      assertMatch(theirs.stdout, new RegExp(`a: up \\(pid ${pa}\\)`));
-      assertEquals((await run("/usr/bin/svok", [a])).code, 0);
-      await run("/usr/bin/svc", ["-d", a]);
-    } else await dt(["svc", "-d", a]);
+    const theirs = await run(`${REF}/svstat`, [a, b]);
+    assertMatch(theirs.stdout, new RegExp(`a: up \\(pid ${pa}\\)`));
+    assertEquals((await run(`${REF}/svok`, [a])).code, 0);
+    assertEquals((await run(`${REF}/svc`, ["-d", a])).code, 0);
     await waitFor("a down", () => readStatus(a)?.pid === 0 && readStatus(a)?.want === "d");
     await dt(["svc", "-u", a]);
     const pa2 = await restarted(a, 0);

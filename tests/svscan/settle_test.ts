@@ -12,6 +12,7 @@ import { cleanExeKiB, unsettled } from "../helpers/exe_pages.ts";
 import { noteWork, settleAfterWork, Settler, WORK_BURST, workNoted } from "../../lib/sys/settle.ts";
 import { restarted, signal, up } from "./_svscan.ts";
 import { mkfifo } from "../../lib/sys/fifo.ts";
+import { withFakeTimers } from "../helpers/fake_clock.ts";
 
 Deno.test("svscan: after its burst it gives start-up's pages back, and supervises as before", async () => {
   await withSandbox(async (sb) => {
@@ -110,50 +111,61 @@ Deno.test("svscan: after a log flood through an in-process logger, its memory is
 });
 
 Deno.test("Settler: settles once, after progress has stopped moving, and not while it moves", async () => {
-  let progress = 0;
-  const acts: number[] = [];
-  const s = new Settler(20, () => acts.push(progress), () => progress);
-  s.busy();
-  // progress moves for a while: no settle meanwhile, however long that lasts
-  for (let i = 0; i < 30; i++) {
+  await withFakeTimers((clock) => {
+    let progress = 0;
+    const acts: number[] = [];
+    const s = new Settler(20, () => acts.push(progress), () => progress);
+    s.busy();
+    // progress moves for a while: no settle meanwhile, however long that lasts
+    for (let i = 0; i < 30; i++) {
+      progress++;
+      clock.tick(5);
+      assertEquals(acts, [], `settled while progress moved (step ${i})`);
+    }
+    const last = progress;
+    clock.tick(19); // the check due meanwhile saw progress moved since the one before: armed again
+    assertEquals(acts, []);
+    clock.tick(20); // the next finds it still: one settle
+    assertEquals(acts, [last]);
+    assertEquals(clock.timers.size, 0, "a settled process has nothing due");
+    // progress without busy() (a service restarting) arms nothing
     progress++;
-    await new Promise((r) => setTimeout(r, 5));
-    assertEquals(acts, [], `settled while progress moved (step ${i})`);
-  }
-  const last = progress;
-  await waitFor("settled", () => acts.length > 0);
-  assertEquals(acts, [last]);
-  // progress without busy() (a service restarting) arms nothing
-  progress++;
-  await new Promise((r) => setTimeout(r, 60));
-  assertEquals(acts, [last]);
-  s.stop();
+    clock.tick(60);
+    assertEquals(acts, [last]);
+    assertEquals(clock.timers.size, 0);
+    s.stop();
+  });
 });
 
 Deno.test("Settler: a burst of work (a log flood) arms it again once it is over", async () => {
-  let acts = 0;
-  const s = new Settler(20, () => acts++, workNoted);
-  settleAfterWork(s);
-  try {
-    // less than a burst arms nothing
-    noteWork(WORK_BURST / 2);
-    await new Promise((r) => setTimeout(r, 60));
-    assertEquals(acts, 0);
-    // a flood: settles once, after the work stopped, not while it went on
-    for (let i = 0; i < 20; i++) {
-      noteWork(WORK_BURST / 8);
-      await new Promise((r) => setTimeout(r, 5));
-      assertEquals(acts, 0, `settled during the flood (step ${i})`);
+  await withFakeTimers((clock) => {
+    let acts = 0;
+    const s = new Settler(20, () => acts++, workNoted);
+    settleAfterWork(s);
+    try {
+      // less than a burst arms nothing
+      noteWork(WORK_BURST / 2);
+      assertEquals(clock.timers.size, 0);
+      clock.tick(60);
+      assertEquals(acts, 0);
+      // a flood: settles once, after the work stopped, not while it went on
+      for (let i = 0; i < 20; i++) {
+        noteWork(WORK_BURST / 8);
+        clock.tick(5);
+        assertEquals(acts, 0, `settled during the flood (step ${i})`);
+      }
+      clock.tick(40);
+      assertEquals(acts, 1, "settled after the flood");
+      clock.tick(60);
+      assertEquals(acts, 1);
+      // counted from that settle: a little more work arms nothing
+      noteWork(WORK_BURST / 2);
+      assertEquals(clock.timers.size, 0);
+      clock.tick(60);
+      assertEquals(acts, 1);
+    } finally {
+      settleAfterWork(null);
+      s.stop();
     }
-    await waitFor("settled after the flood", () => acts > 0);
-    await new Promise((r) => setTimeout(r, 60));
-    assertEquals(acts, 1);
-    // counted from that settle: a little more work arms nothing
-    noteWork(WORK_BURST / 2);
-    await new Promise((r) => setTimeout(r, 60));
-    assertEquals(acts, 1);
-  } finally {
-    settleAfterWork(null);
-    s.stop();
-  }
+  });
 });

@@ -26,10 +26,13 @@ Deno.test("readproctitle: shifts input into the last argument, keeping its '...'
   assertEquals(shifted(".....", "a\0b\nc"), "...\nc");
 });
 
-/** Starts a readproctitle (argv after `exec -a readproctitle`), writes `input`, leaves stdin open. */
-async function startTitle(argv: string[], input: Uint8Array) {
+/**
+ * Starts a readproctitle (argv after `exec -a readproctitle`; then the words of
+ * `tail`, a bash expression, if any), writes `input`, leaves stdin open.
+ */
+async function startTitle(argv: string[], input: Uint8Array, tail = "") {
   const child = new Deno.Command("bash", {
-    args: ["-c", 'exec -a readproctitle "$@"', "bash", ...argv],
+    args: ["-c", `exec -a readproctitle "$@" ${tail}`, "bash", ...argv],
     stdin: "piped",
     stdout: "null",
     stderr: "null",
@@ -71,6 +74,40 @@ Deno.test("readproctitle: /proc/PID/cmdline byte for byte as daemontools' readpr
   assertEquals((await dt(["readproctitle"])).code, 100);
   assertEquals((await dt(["readproctitle", "abcd"])).code, 100);
 });
+
+Deno.test("readproctitle: a last argument that is not dots, and bytes that are not UTF-8, as daemontools'", async () => {
+  // daemontools' readproctitle shows dots in place of its last argument from the start
+  const tail = `"$(printf 'e\\377rrors:')" "$(printf 'abc\\377efgh')"`;
+  const raw = (pid: number) => Deno.readFileSync(`/proc/${pid}/cmdline`);
+  for (const bytes of [new Uint8Array(0), enc.encode("hi"), new Uint8Array([0x68, 0xff])]) {
+    const ref = await startTitle(["/usr/bin/readproctitle", "service"], bytes, tail);
+    const ours = await startTitle([LAUNCHER, "readproctitle", "service"], bytes, tail);
+    try {
+      const ends = (b: Uint8Array) =>
+        latin1(b).startsWith("readproctitle\0") &&
+        (bytes.length === 0 || b[b.length - 2] === bytes.at(-1));
+      const want = await waitFor("daemontools' title", () => {
+        const b = raw(ref.child.pid);
+        return ends(b) ? b : null;
+      });
+      if (bytes.length === 0) {
+        assertEquals(latin1(want), "readproctitle\0service\0e\xffrrors:\0........\0");
+      }
+      await waitFor("dt's title", () => latin1(raw(ours.child.pid)) === latin1(want), 5000)
+        .catch(() => {});
+      assertEquals(latin1(raw(ours.child.pid)), latin1(want), `after ${bytes}`);
+    } finally {
+      await ref.w.close();
+      await ours.w.close();
+    }
+    assertEquals((await ref.child.status).code, 0);
+    assertEquals((await ours.child.status).code, 0);
+  }
+});
+
+function latin1(b: Uint8Array): string {
+  return String.fromCharCode(...b);
+}
 
 Deno.test("svscanboot: services run with daemontools' PATH only, errors show in readproctitle", async () => {
   await withSandbox(async (sb) => {

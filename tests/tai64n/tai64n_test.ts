@@ -3,10 +3,10 @@
  * binary data, CR, NUL, very long lines, partial last lines, lines that are
  * not stamped.
  */
-import { run } from "../helpers/mod.ts";
+import { LAUNCHER, run } from "../helpers/mod.ts";
 import { DJB, dtArgv, latin1, normStamps, runFromFile } from "../multilog/helpers.ts";
 import { assertEquals } from "../multilog/helpers.ts";
-import { StampLocalizer } from "../../lib/tai64n/localize.ts";
+import { MAX_RUN, StampLocalizer } from "../../lib/tai64n/localize.ts";
 import { LineStamper } from "../../lib/tai64n/stamp_lines.ts";
 import { TAI_EPOCH } from "../../lib/tai64n/codec.ts";
 
@@ -123,6 +123,54 @@ Deno.test("tai64nlocal: reads what tai64n writes, byte for byte as daemontools'"
   assertEquals(r.dt.stdout, r.djb.stdout);
 });
 
+/** Odd lines after `@`: long, short, not hex, no space, empty, not UTF-8. */
+function oddStamps(): Uint8Array[] {
+  const s = "4000000065543f10a0000000"; // 2023-11-15 03:46:14 UTC, 10 nanosecond digits
+  const lines = [
+    "@0400000006553f10a00000000 x", // 25 digits: the last 24
+    "@" + "f".repeat(40) + s + " forty more in front",
+    "@" + "0".repeat(1000) + s + " a thousand more",
+    "@" + s + "x",
+    "@" + s,
+    "@" + s + "\t",
+    "@" + s.slice(1) + " 23 digits",
+    "@ not a stamp",
+    "@",
+    "@@" + s,
+    "@" + s.toUpperCase() + " upper case",
+    "@ffffffffffffffffffffffff huge",
+    "@" + "4".repeat(30) + " too late a year",
+    "x@" + s + " not at the start",
+    "",
+  ].map((l) => enc.encode(l + "\n"));
+  lines.push(new Uint8Array([0x40, ...enc.encode(s), 0xff, 0xfe, 0x0a])); // not UTF-8
+  lines.push(new Uint8Array([0x40, 0xc3, 0x28, 0x0a]));
+  return lines;
+}
+
+Deno.test("tai64nlocal: odd stamps byte for byte as daemontools' (through the launcher)", async () => {
+  // each line alone through daemontools' (it crashes on some); the ones it answers, together
+  // through dt; the ones it crashes on pass through dt unchanged
+  const answered: Uint8Array[] = [], crashed: Uint8Array[] = [];
+  let want = "";
+  for (const line of oddStamps()) {
+    const r = await run(DJB.tai64nlocal, [], { stdin: line, env: { TZ: "UTC" } });
+    if (r.signal === "SIGSEGV") crashed.push(line);
+    else {
+      assertEquals(r.code, 0, latin1(line));
+      answered.push(line);
+      want += latin1(r.out);
+    }
+  }
+  assertEquals(answered.length >= 8 && crashed.length >= 5, true, "the corpus covers both");
+  const ours = (input: Uint8Array[]) =>
+    run(LAUNCHER, ["tai64nlocal"], { stdin: concat(...input), env: { TZ: "UTC" } });
+  const a = await ours(answered);
+  assertEquals({ code: a.code, out: latin1(a.out) }, { code: 0, out: want });
+  const c = await ours(crashed);
+  assertEquals({ code: c.code, out: latin1(c.out) }, { code: 0, out: latin1(concat(...crashed)) });
+});
+
 Deno.test("localize: lines split anywhere across chunks give the same result", () => {
   const input = stamped();
   const whole = new StampLocalizer();
@@ -146,6 +194,8 @@ Deno.test("localize: malformed stamps pass through; a stamp at end of input is k
     "@4000000069242a1c0a5b3c44a\n", // 25 digits
     "@4000000069242A1C0a5b3c44 upper case\n",
     "@ffffffffffffffffffffffff huge\n",
+    // a run longer than is held passes through, even where its last 24 digits are a date
+    "@" + "0".repeat(MAX_RUN) + "4000000069242a1c0a5b3c44 long\n",
   ];
   for (const c of cases) assertEquals(latin1(f.transform(enc.encode(c))), c);
   const g = new StampLocalizer();
@@ -160,9 +210,12 @@ Deno.test("stamp_lines: chunked input gets one stamp per line", () => {
   assertEquals(normStamps(out), "@STAMP abc\n@STAMP d\n@STAMP e");
 });
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const c = new Uint8Array(a.length + b.length);
-  c.set(a);
-  c.set(b, a.length);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const c = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    c.set(p, off);
+    off += p.length;
+  }
   return c;
 }

@@ -24,6 +24,9 @@ export function hostSupervisors(prog: string): void {
   });
   try {
     raiseSoftNofile();
-  } catch { /* as it is */ }
+  } catch (e) {
+    // (cannot happen: raising a soft limit to its hard one needs no privilege)
+    errLine(`${prog}: warning: unable to raise the open files limit: ${reason(e)}`);
+  }
   keepSpare();
 }

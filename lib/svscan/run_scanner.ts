@@ -24,24 +24,30 @@ import { errLine } from "../common/output.ts";
 import { graceFromEnv } from "../proctree/grace.ts";
 import { endLeftovers } from "../proctree/descendants.ts";
 import { reapAll } from "../sys/reaper.ts";
-import { hostSupervisors } from "./contain.ts";
+import { hostSupervisors } from "./host_process.ts";
 import { Scanner } from "./scanner.ts";
+import type { TreeMirror } from "./mirror.ts";
+import type { LineOutput } from "./stdout_lines.ts";
 
-/** How {@link serve} runs. */
-export interface ServeOptions {
+/** How {@link runScanner} runs. */
+export interface RunScannerOptions {
   /** Reap every child (waitpid(-1)): true when PID 1 or a subreaper. */
   reaping: boolean;
   /** Environment of the services; default this process's. */
   env?: readonly (string | Uint8Array)[];
   /** Helper children that are not services and must live to the end (readproctitle). */
   keep?: readonly number[];
+  /** The mirror scanned (`--read-only`), when the directory is one. */
+  mirror?: TreeMirror;
+  /** Where services without a log write, prefixed with their name (`--log-prefix`). */
+  output?: LineOutput;
 }
 
 /** Supervises `dir` until TERM or INT; resolves with the exit code (0). */
-export async function serve(dir: string, opts: ServeOptions): Promise<number> {
+export async function runScanner(dir: string, opts: RunScannerOptions): Promise<number> {
   hostSupervisors("svscan");
   if (opts.reaping) reapAll();
-  const scanner = new Scanner(dir, { env: opts.env });
+  const scanner = new Scanner(dir, { env: opts.env, mirror: opts.mirror, output: opts.output });
   const { promise, resolve } = Promise.withResolvers<number>();
   let ending = false;
   const stop = () => {
