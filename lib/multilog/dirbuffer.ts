@@ -21,7 +21,7 @@ const DIR_BUFFER = 512;
 const CUT_ZONE = 2000;
 
 /** A staging area's first size: many loggers in one process each keep a few KiB until a flood. */
-const SMALL = 8 << 10;
+const SMALL = 2 << 10;
 
 /** Staged bytes of one directory and the offsets in them where `current` is rotated. */
 export interface StagedBatch {
