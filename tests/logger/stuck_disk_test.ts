@@ -185,13 +185,7 @@ Deno.test("slow disk (no io_uring): writes of one logger delayed by seconds; svc
         tracer.kill("SIGKILL");
         await tracer.status;
       }
-      sc.kill("SIGKILL");
-      await sc.status;
-      for (const d of [web, other]) {
-        const pid = readStatus(d)?.pid;
-        if (pid) Deno.kill(pid, "SIGKILL");
-      }
-      endKeepers(sb);
+      await stopTree(sb, sc, [web, other]);
     }
   });
 });
@@ -242,14 +236,19 @@ Deno.test("frozen disk (io_uring): one logger's writes wait on a frozen file sys
     } finally {
       // a write waiting on a frozen file system holds its thread until the thaw, even through KILL
       if (frozen) await run("fsfreeze", ["-u", disk]);
-      sc.kill("SIGKILL");
-      await sc.status;
-      for (const d of [web, other]) {
-        const pid = readStatus(d)?.pid;
-        if (pid) Deno.kill(pid, "SIGKILL");
-      }
-      endKeepers(sb);
+      await stopTree(sb, sc, [web, other]);
       await run("umount", ["-l", disk]);
     }
   });
 });
+
+/** Stops what a test started: the scanner, the services in `dirs` (by their pids), the pipe keepers. */
+async function stopTree(sb: Sandbox, sc: ReturnType<typeof svscan>, dirs: string[]): Promise<void> {
+  sc.kill("SIGKILL");
+  await sc.status;
+  for (const d of dirs) {
+    const pid = readStatus(d)?.pid;
+    if (pid) Deno.kill(pid, "SIGKILL");
+  }
+  endKeepers(sb);
+}
