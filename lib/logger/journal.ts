@@ -50,7 +50,6 @@ import { openHeld } from "../sys/held_file.ts";
 import { ftruncate, ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
 import type { Peeker } from "../sys/pipe_peek.ts";
 import type { Rotated } from "../multilog/logdir.ts";
-import type { ParsedScript } from "../multilog/script.ts";
 import { encodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
 import type { Ledger } from "./pipe_reader.ts";
 
@@ -97,19 +96,6 @@ export function forgetJournal(sup: number, label: string): void {
 
 /** The file is cut back to its header once the moved bytes pass this. */
 export const RESET_AT = 64 << 10;
-
-/**
- * True when `script` logs to one directory: there each line in the pipe is
- * a line in the files, or, for lines its patterns keep out, none.
- */
-export function journaled(script: ParsedScript): boolean {
-  return script.dirs.length === 1;
-}
-
-/** True when `script`'s patterns may keep lines out of its directory. */
-export function selects(script: ParsedScript): boolean {
-  return script.actions.some((a) => a.kind === "select" || a.kind === "deselect");
-}
 
 /**
  * Where the next lines go: inode and size of `current` once no rotation is

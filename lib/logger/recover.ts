@@ -1,8 +1,10 @@
 /**
  * What a logger does with the journal (journal.ts) a killed scanner left,
- * before it opens its log directory: takes out of the pipe what is already
- * in the log files, and cuts a line the kill left half written, so the chunk
- * in hand at the kill ends up in the files exactly once.
+ * before it opens its log directory: which bytes to take out of the pipe
+ * (they are in the log files already) and how much of a line the kill left
+ * half written to cut off `current`, so that the chunk in hand at the kill
+ * ends up in the files exactly once. Pure: bytes in, a decision out
+ * (opening.ts reads the bytes and carries the decision out).
  *
  * - No journal, or one that names nothing in the pipe: nothing to do.
  * - Part of the chunk left the pipe (moved into the journal): all of its
@@ -18,94 +20,104 @@
  *
  * When the files cannot tell (the file named is gone, the pipe does not
  * hold the chunk), nothing is taken: a line may then be logged twice, never
- * lost. The journal is emptied in every case.
+ * lost.
  *
  * @module
  */
 import { LineLoop } from "../multilog/line_loop.ts";
 import type { ParsedScript } from "../multilog/script.ts";
-import { decodeHeader, HEADER_SIZE, type JournalHeader } from "./journal_header.ts";
-import { fstat } from "../sys/dir_fd.ts";
-import { ftruncate, pread } from "../sys/offset_io.ts";
+import { decodeHeader, type JournalHeader } from "./journal_header.ts";
 
-/** What recovery needs from the logger. */
-export interface RecoverOptions {
-  /** The journal, open for reading and writing (journal.ts's openJournal); left open. */
-  journal: number;
-  /** The log directory, as the logger opens it. */
-  dir: string;
-  /** Runs a step on the log directory with the logger's rights (an account's, for setuidgid). */
-  asLogger<T>(step: () => T): T;
-  /** Up to `n` bytes at the head of the pipe, left there (null when the pipe cannot be looked at). */
-  head(n: number): Uint8Array | null;
-  /** Takes `n` bytes out of the head of the pipe. */
-  skip(n: number): void;
-  /** The logger's script, when its patterns keep some lines out of the directory. */
-  script?: ParsedScript;
-}
-
-/** What recovery did: bytes taken out of the pipe, bytes cut off `current`. */
+/** What recovery does: bytes taken out of the pipe, bytes cut off the end of `current`. */
 export interface Recovered {
   skipped: number;
   cut: number;
 }
 
-const NOTHING: Recovered = { skipped: 0, cut: 0 };
-const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
+/** Nothing to do. */
+export const NOTHING: Recovered = { skipped: 0, cut: 0 };
 
-/** Reads the journal, acts on it, empties it. */
-export function recoverFromJournal(opts: RecoverOptions): Recovered {
-  const fd = opts.journal;
-  let size: number;
-  const bytes = new Uint8Array(HEADER_SIZE);
-  let got = 0;
-  try {
-    size = fstat(fd).size;
-    if (size === 0) return NOTHING; // the first start, or a logger that never journaled
-    while (got < HEADER_SIZE) {
-      const r = pread(fd, bytes.subarray(got), got);
-      if (r <= 0) break;
-      got += r;
-    }
-  } catch {
-    return NOTHING;
-  }
-  try {
-    return act(opts, decodeHeader(bytes.subarray(0, got)), size);
-  } finally {
-    ftruncate(fd, 0); // (the next journal is emptied before its first chunk anyway)
-  }
+/** What the journal alone says: done, or the files must be looked at. */
+export type JournalSays =
+  | { done: Recovered }
+  | { count: JournalHeader };
+
+/**
+ * From the journal's first bytes and its size: nothing to do, the rest of a
+ * chunk that partly left the pipe to take out, or a chunk none of which
+ * left it, whose lines must be counted in the files.
+ */
+export function readJournal(first: Uint8Array, size: number): JournalSays {
+  const h = decodeHeader(first);
+  if (h === null || size < h.start) return { done: NOTHING };
+  const moved = size - h.start;
+  if (moved >= h.n) return { done: NOTHING };
+  // lines are written before any of the chunk leaves the pipe: the rest is logged too
+  if (moved > 0) return { done: { skipped: h.n - moved, cut: 0 } };
+  return { count: h };
 }
 
-function act(opts: RecoverOptions, h: JournalHeader | null, size: number): Recovered {
-  if (h === null || size < h.start) return NOTHING;
-  const moved = size - h.start;
-  if (moved >= h.n) return NOTHING;
-  if (moved > 0) {
-    // lines are written before any of the chunk leaves the pipe: the rest is logged too
-    opts.skip(h.n - moved);
-    return { skipped: h.n - moved, cut: 0 };
+/** One file of the log directory, as recovery reads it. */
+export interface LogFile {
+  name: string;
+  ino: number;
+  /** Its size. */
+  size: number;
+  /** Its bytes from `from` to the end. */
+  bytes: Uint8Array;
+  /** Where `bytes` start in the file. */
+  from: number;
+}
+
+const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
+
+/**
+ * The names of the files a chunk's lines may be in, oldest first: rotated
+ * files (`@…`, by name), then `previous`, then `current`.
+ */
+export function logFileOrder(names: readonly string[]): string[] {
+  return [...names.filter((n) => ROTATED.test(n)).sort(), "previous", "current"].filter((n) =>
+    names.includes(n)
+  );
+}
+
+/**
+ * The decision for a chunk none of which left the pipe: `h` the journal's
+ * header, `head` the pipe's first `h.n` bytes (null when it cannot be looked
+ * at), `files` the log files from the one the header names on, oldest first
+ * (null when that file is gone), each read from the header's size (the
+ * first) or from its start, `script` the logger's when its patterns keep
+ * lines out.
+ */
+export function recoverChunk(
+  h: JournalHeader,
+  head: Uint8Array | null,
+  files: readonly LogFile[] | null,
+  script?: ParsedScript,
+): Recovered {
+  if (head === null || head.length < h.n || files === null) return NOTHING;
+  let lines = 0, partial = 0, last = "";
+  for (const f of files) {
+    const text = f.bytes;
+    if (text.length === 0) continue;
+    last = f.name;
+    let end = -1;
+    for (let nl = text.indexOf(10); nl !== -1; nl = text.indexOf(10, nl + 1)) {
+      lines++;
+      end = nl;
+    }
+    // bytes after the last newline of the last file with any: a write cut short
+    partial = text.length - (end + 1);
   }
-  const head = opts.head(h.n);
-  if (head === null || head.length < h.n) return NOTHING;
-  const found = opts.asLogger(() => linesPast(opts.dir, h.ino, h.size));
-  if (found === null) return NOTHING;
-  let cut = 0;
-  if (found.partial > 0 && found.lastIsCurrent) {
-    opts.asLogger(() =>
-      Deno.truncateSync(`${opts.dir}/current`, found.currentSize - found.partial)
-    );
-    cut = found.partial;
-  }
+  const cut = partial > 0 && last === "current" ? partial : 0;
   // lines written before a rotation moved the journal on, then those found in the files
-  const lines = h.lines + found.lines;
-  const ends = opts.script ? loggedLineEnds(opts.script, head) : null;
+  const found = h.lines + lines;
+  const ends = script ? loggedLineEnds(script, head) : null;
   const skipped = ends === null
-    ? endOfLine(head, lines)
-    : lines === 0
+    ? endOfLine(head, found)
+    : found === 0
     ? 0
-    : ends[lines - 1] ?? head.length;
-  if (skipped > 0) opts.skip(skipped);
+    : ends[found - 1] ?? head.length;
   return { skipped, cut };
 }
 
@@ -142,44 +154,4 @@ export function endOfLine(bytes: Uint8Array, k: number): number {
     at = nl + 1;
   }
   return at;
-}
-
-/**
- * Lines written to `dir` since `current` was inode `ino` of `size` bytes:
- * in that file past `size`, then in every file rotated after it (oldest
- * first: `@…` names, `previous`, `current`). Null when that file is gone.
- */
-function linesPast(
-  dir: string,
-  ino: number,
-  size: number,
-): { lines: number; partial: number; lastIsCurrent: boolean; currentSize: number } | null {
-  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => ROTATED.test(n))
-    .sort();
-  names.push("previous", "current");
-  const files: { name: string; ino: number }[] = [];
-  for (const name of names) {
-    try {
-      const st = Deno.lstatSync(`${dir}/${name}`);
-      if (st.isFile && st.ino !== null) files.push({ name, ino: st.ino });
-    } catch { /* not there */ }
-  }
-  const first = files.findIndex((f) => f.ino === ino);
-  if (first === -1) return null;
-  let lines = 0, partial = 0, last = "", currentSize = 0;
-  files.slice(first).forEach((f, i) => {
-    const text = Deno.readFileSync(`${dir}/${f.name}`);
-    const from = i === 0 ? Math.min(size, text.length) : 0;
-    if (f.name === "current") currentSize = text.length;
-    if (text.length === from) return;
-    last = f.name;
-    let nl = from - 1, end = from - 1;
-    while ((nl = text.indexOf(10, nl + 1)) !== -1) {
-      lines++;
-      end = nl;
-    }
-    // bytes after the last newline of the last file with any: a write cut short
-    partial = text.length - (end >= from ? end + 1 : from);
-  });
-  return { lines, partial, lastIsCurrent: last === "current", currentSize };
 }

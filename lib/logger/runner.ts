@@ -6,29 +6,25 @@
  * current line, STOP/CONT pause) and the rest ending it as they would end the
  * process. `svstat S/log` shows the scanner's pid.
  *
+ * A start reads in one direction: plan (plan.ts: what to run, from the text
+ * of `log/run`), open (opening.ts: the working directory, the journal, and
+ * what a killed scanner left, recovered), run (here: the engine opens its
+ * directories and the pipe reader feeds it).
+ *
  * @module
  */
 import { reason } from "../common/errors.ts";
-import { hasRawBytes } from "../common/raw_text.ts";
-import { getEnv } from "../sys/env.ts";
-import { getpwnam } from "../sys/ids.ts";
 import { SIG } from "../sys/signal.ts";
-import { close, dupCloexec } from "../sys/fd.ts";
-import { AT_FDCWD, readLinkAt, tryStatAt } from "../sys/dir_fd.ts";
-import { type HeldService, readHeld } from "../sys/held_file.ts";
-import type { FsCredentials } from "../sys/fscreds.ts";
+import type { HeldService } from "../sys/held_file.ts";
 import type { WaitStatus } from "../sys/wait.ts";
-import { realWhich, selfPaths } from "../chain/resolve.ts";
+import type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { Cancelled } from "../multilog/files.ts";
-import { parseScript } from "../multilog/script.ts";
-import type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
-import { withFsCredentials } from "../sys/fscreds.ts";
-import { forgetJournal, journaled, LogJournal, openJournal, selects } from "./journal.ts";
+import { forgetJournal, type LogJournal } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
-import { type CanonicalLogger, recogniseLogRun } from "./recognise.ts";
-import { recoverFromJournal } from "./recover.ts";
+import { inProcessPlan, type LoggerPlan } from "./plan.ts";
+import { openJournalled, workingDir } from "./opening.ts";
 
 /** What the runner needs from the scanner. */
 export interface LogRunnerOptions {
@@ -44,72 +40,6 @@ export interface LogRunnerOptions {
   log: (line: string) => void;
 }
 
-/** True unless `DT_INPROCESS_LOG=0`. */
-export function inProcessLogsEnabled(env: readonly (string | Uint8Array)[]): boolean {
-  return getEnv(env, "DT_INPROCESS_LOG") !== "0";
-}
-
-/**
- * True when `word` (a name looked up in PATH, or an absolute path) runs, after
- * following symlinks, dt itself, or daemontools' own program of that name (a
- * C binary whose real path ends in the name).
- */
-export function resolvesToLogger(word: string, pathVar: string | undefined): boolean {
-  const real = realWhich(word, pathVar);
-  if (real === null) return false;
-  if (selfPaths().includes(real)) return true;
-  const name = word.slice(word.lastIndexOf("/") + 1);
-  if (name === "dt" || !real.endsWith(`/${name}`)) return false;
-  try {
-    using f = Deno.openSync(real); // closed on every path
-    const head = new Uint8Array(4);
-    const n = f.readSync(head);
-    return n === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
-  } catch {
-    return false;
-  }
-}
-
-/** The largest `log/run` read to see whether it is a canonical one (they are a line or two). */
-const RUN_MAX = 64 << 10;
-
-/**
- * The logger to run in-process for the held log directory's `run`, or null
- * to start it as a process. `run` is read through the held directory, never
- * waiting (a FIFO there is no canonical script: the process start says why
- * it cannot run).
- */
-export function inProcessPlan(
-  held: HeldService,
-  env: readonly (string | Uint8Array)[],
-): { logger: CanonicalLogger; account?: FsCredentials } | null {
-  if (!inProcessLogsEnabled(env)) return null;
-  let text: string;
-  try {
-    const st = tryStatAt(held.fd, "run", held.trusted);
-    if (typeof st === "number" || st.kind !== "file" || (st.mode & 0o111) === 0) return null;
-    const b = readHeld(held.fd, "run", RUN_MAX + 1, {
-      label: `${held.label}/run`,
-      follow: held.trusted,
-    });
-    if (b === null || b.length > RUN_MAX) return null;
-    text = new TextDecoder().decode(b);
-  } catch {
-    return null;
-  }
-  const logger = recogniseLogRun(text);
-  if (logger === null) return null;
-  const pathVar = getEnv(env, "PATH");
-  if (!logger.programs.every((w) => resolvesToLogger(w, pathVar))) return null;
-  if (logger.account === null) return { logger };
-  // processors of a setuidgid logger must run as the account: leave those to the process
-  if (logger.script.some((a) => a.startsWith("!"))) return null;
-  const acct = getpwnam(logger.account);
-  if (acct === null) return null; // the process says "unknown account", as it should
-  // daemontools' setuidgid: groups are exactly the account's primary group
-  return { logger, account: { uid: acct.uid, gid: acct.gid, groups: [acct.gid] } };
-}
-
 function status(code: number | null, signal: number | null): WaitStatus {
   return { pid: 0, code, signal, core: false, raw: 0 };
 }
@@ -121,7 +51,7 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
     const reader = plan === null ? null : opts.reader();
     if (plan === null || reader === null) {
       // a process reads the pipe now: what the journal says goes stale
-      forgetJournal(held.sup, journalLabel(held));
+      forgetJournal(held.sup, `${held.label}/supervise/journal`);
       opts.release();
       return null;
     }
@@ -129,110 +59,16 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
   };
 }
 
-function journalLabel(held: HeldService): string {
-  return `${held.label}/supervise/journal`;
-}
-
-/**
- * The directory `./main` is taken from, as supervise's chdir into `S/log`
- * (done as root) would give it: the held log directory, by the path it has
- * now. For an account's logger that cannot reach it by that path (or a path
- * that is not UTF-8, which Deno's file APIs cannot name), a descriptor of it
- * named through /proc/self/fd: the account then needs search rights on that
- * directory only, not on its ancestors, exactly as a process whose cwd it
- * is. (One that can reach it, the usual case, holds no descriptor for it.)
- */
-function workingDir(held: HeldService, account?: FsCredentials): { cwd: string; close(): void } {
-  const path = readLinkAt(AT_FDCWD, `/proc/self/fd/${held.fd}`);
-  if (
-    typeof path === "string" && path.startsWith("/") && !hasRawBytes(path) &&
-    (account === undefined || searchable(path, account))
-  ) return { cwd: path, close() {} };
-  let fd = -1;
-  try {
-    fd = dupCloexec(held.fd);
-  } catch {
-    return { cwd: held.label, close() {} }; // out of descriptors: the path it was given
-  }
-  const own = fd;
-  return { cwd: `/proc/self/fd/${own}`, close: () => void (fd === own && close(fd), fd = -1) };
-}
-
-/**
- * For a journaled script: opens the journal, takes what a killed scanner
- * left written but in the pipe (recover.ts), and gives the journal to this
- * logger. Null when the script is not journaled, or when the journal cannot
- * be used (reported: a FIFO or a link planted there, say): its lines are
- * then taken at least once.
- */
-function journalFor(
-  script: ReturnType<typeof parseScript>,
-  cwd: string,
-  plan: NonNullable<ReturnType<typeof inProcessPlan>>,
-  reader: PipeReader,
-  opts: LogRunnerOptions,
-  held: HeldService,
-  engine: MultilogEngine,
-): LogJournal | null {
-  const label = journalLabel(held);
-  if (!journaled(script)) {
-    forgetJournal(held.sup, label);
-    return null;
-  }
-  let fd: number;
-  try {
-    fd = openJournal(held.sup, label, true);
-    if (fd < 0) return null;
-  } catch (e) {
-    opts.log(
-      `multilog: warning: unable to open ${label}: ${
-        reason(e)
-      }; its lines are logged at least once`,
-    );
-    return null;
-  }
-  const main = script.dirs[0].path;
-  const account = plan.account;
-  try {
-    recoverFromJournal({
-      journal: fd,
-      dir: main.startsWith("/") ? main : `${cwd}/${main}`,
-      asLogger: (step) => account ? withFsCredentials(account, step) : step(),
-      head: (n) => reader.head(n),
-      skip: (n) => reader.skip(n),
-      script: selects(script) ? script : undefined,
-    });
-  } catch (e) {
-    opts.log(
-      `multilog: warning: ${opts.dir}: unable to recover from the log journal: ${reason(e)}`,
-    );
-  }
-  return new LogJournal(fd, () => engine.firstCurrent());
-}
-
-/**
- * True when `account` can reach `dir` by its path (search rights on it and
- * every ancestor): the usual case, where no descriptor need be held for it.
- */
-function searchable(dir: string, account: FsCredentials): boolean {
-  try {
-    return withFsCredentials(account, () => Deno.statSync(`${dir}/.`).isDirectory);
-  } catch {
-    return false;
-  }
-}
-
 function startLogger(
-  plan: NonNullable<ReturnType<typeof inProcessPlan>>,
+  plan: LoggerPlan,
   reader: PipeReader,
   opts: LogRunnerOptions,
   held: HeldService,
   end: (s: WaitStatus) => void,
 ): InProcessService {
   const where = workingDir(held, plan.account);
-  const script = parseScript(plan.logger.script);
   let journal: LogJournal | null = null;
-  const engine = new MultilogEngine(script, {
+  const engine = new MultilogEngine(plan.script, {
     cwd: where.cwd,
     account: plan.account,
     warn: (m) => opts.log(`multilog: warning: ${m}`),
@@ -309,7 +145,10 @@ function startLogger(
 
   // an earlier logger's last chunk first; then what a killed scanner left (before `current` is opened)
   reader.settled().then(() => {
-    if (!done) journal = journalFor(script, where.cwd, plan, reader, opts, held, engine);
+    if (!done) {
+      const current = () => engine.firstCurrent();
+      journal = openJournalled(plan, held, where.cwd, reader, current, opts.log);
+    }
     return engine.open();
   }).then(() => {
     opened = true;

@@ -20,6 +20,9 @@ const DIR_BUFFER = 512;
 /** How far below `size` multilog starts looking for a line end to cut at. */
 const CUT_ZONE = 2000;
 
+/** A staging area's first size: many loggers in one process each keep a few KiB until a flood. */
+const SMALL = 2 << 10;
+
 /** Staged bytes of one directory and the offsets in them where `current` is rotated. */
 export interface StagedBatch {
   bytes: Uint8Array;
@@ -39,10 +42,13 @@ export class DirBuffer {
   /** Offsets in the staging area after which `current` is rotated. */
   readonly cuts: number[] = [];
   readonly #size: number;
-  readonly #pool: Uint8Array[] = [];
+  /** A staging area for the next batch, while one is being written. */
+  #spare: Uint8Array | null = null;
+  /** The size of the batches taken of late (the largest, fading by a tenth at each batch). */
+  #recent = 0;
 
   /** `size` is the script's `s` for this directory. */
-  constructor(size: number, capacity = 1 << 16) {
+  constructor(size: number, capacity = SMALL) {
     this.#size = size;
     this.out = new Uint8Array(capacity);
   }
@@ -120,15 +126,29 @@ export class DirBuffer {
       bytes: this.out.subarray(skip, this.len),
       cuts: this.cuts.splice(0).map((c) => c - skip),
     };
-    this.out = this.#pool.pop() ?? new Uint8Array(this.out.length);
+    // the batches of late, a slowly fading maximum: a flood keeps its size, a backlog fades
+    this.#recent = Math.max(this.len - skip, this.#recent * 0.9);
+    this.out = this.#spare ?? new Uint8Array(this.#fit(this.out.length));
+    this.#spare = null;
     this.len = 0;
     this.written = 0;
     return batch;
   }
 
-  /** Returns a written batch's buffer for reuse. */
+  /**
+   * Returns a written batch's buffer for reuse: one is kept (a batch is
+   * written at a time), unless the batches of late are much smaller than it
+   * (what a backlog or a flood grew is given back once it is over).
+   */
   release(batch: StagedBatch): void {
-    if (this.#pool.length < 4) this.#pool.push(new Uint8Array(batch.bytes.buffer));
+    const buf = batch.bytes.buffer;
+    if (this.#spare !== null || buf === this.out.buffer) return;
+    if (buf.byteLength <= this.#fit(buf.byteLength)) this.#spare = new Uint8Array(buf);
+  }
+
+  /** A staging area's size for the batches of late: room for four of them, at most `max`. */
+  #fit(max: number): number {
+    return Math.min(max, Math.max(SMALL, 4 * this.#recent));
   }
 
   /** `allwrite` of the staged bytes up to `end` through `c_write`. */

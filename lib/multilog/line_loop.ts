@@ -83,7 +83,7 @@ export class LineLoop {
   #inPos = 0;
   #chunkStart = 0;
   #nextB = READ_SIZE;
-  #nls = new Int32Array(4096);
+  #nls = new Int32Array(64);
   #inBase = -1;
 
   /** The loop of `script`, stamping lines with `stamper` when the script starts with `t`. */

@@ -18,9 +18,9 @@
  * @module
  */
 import { lockFile } from "../sys/lock.ts";
-import { close as closeFd, O, writeSomeAsync } from "../sys/fd.ts";
+import { close as closeFd, O } from "../sys/fd.ts";
 import { fsyncAsync, startWriteback } from "../sys/fsync.ts";
-import { preadAsync } from "../sys/offset_io.ts";
+import { preadAsync, writeSomeAsync } from "../sys/offset_io.ts";
 import { offThread, onThisThread, type PathCalls } from "../sys/path_async.ts";
 import { ERRNO } from "../common/errno.ts";
 import { isErrno, reason, SysError } from "../common/errors.ts";
@@ -152,7 +152,9 @@ export class LogDir {
     }
     try {
       const bytes = await this.#recover();
-      await this.#noteCurrent();
+      // (on this thread, as the rest of the start: the blocking pool may be busy with a scanner's
+      // start-up, hundreds of status files renamed, and every logger's start would wait behind it)
+      await this.#noteCurrent(this.#startSteps);
       return bytes;
     } catch (e) {
       this.close();
@@ -160,11 +162,11 @@ export class LogDir {
     }
   }
 
-  /** Learns the inode and size of the `current` just opened (off the JS thread). */
-  async #noteCurrent(): Promise<void> {
+  /** Learns the inode and size of the `current` just opened (off the JS thread unless `steps` say). */
+  async #noteCurrent(steps = this.#steps): Promise<void> {
     this.#ino = -1;
     try {
-      const st = await this.#steps.fstat(this.#current);
+      const st = await steps.fstat(this.#current);
       this.#ino = st.ino;
       this.#size = st.size;
     } catch { /* unknown: the log journal records nothing while so (lines taken at least once) */ }

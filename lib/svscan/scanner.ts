@@ -26,6 +26,7 @@ import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper } from "./pipe_keeper.
 import { type ScanWatch, watchScanDir } from "./watch.ts";
 import { ScanDir } from "./scan_dir.ts";
 import { settleAfterWork, Settler } from "../sys/settle.ts";
+import { spawnCount } from "../sys/spawn.ts";
 import { inDir } from "../common/paths.ts";
 import { closeLogInput, type Entry, inProcessInput, logThere, processInput } from "./entry.ts";
 import { outOfFds, outOfFdsMessage } from "./fd_budget.ts";
@@ -121,8 +122,8 @@ export class Scanner {
   readonly #scanDir: ScanDir;
   /** Services this scan found new: a burst, after which the process settles. */
   #added = 0;
-  /** Settles (a full GC, start-up's pages given back) a second after the last burst. */
-  readonly #settler = new Settler();
+  /** Settles (a full GC, start-up's pages given back) a second after the last burst of starts. */
+  readonly #settler = new Settler(1000, undefined, spawnCount);
   readonly #mirror: TreeMirror | null;
   readonly #output: LineOutput | null;
 
@@ -164,7 +165,7 @@ export class Scanner {
    * A timer keeps the process alive.
    */
   start(): void {
-    preparePeek(); // the one private pipe every in-process logger's reader shares
+    preparePeek(); // the loggers' shared pipe and epoll sets, and their io_uring
     settleAfterWork(this.#settler); // a log flood's garbage is collected once it is over
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());

@@ -28,7 +28,7 @@ import { concat } from "../common/bytes.ts";
 import { ERRNO } from "../common/errno.ts";
 import { reason, SysError } from "../common/errors.ts";
 import { errLine } from "../common/output.ts";
-import { writeSomeAsync } from "../sys/fd.ts";
+import { writeSomeAsync } from "../sys/offset_io.ts";
 import { watchWritable } from "../sys/poller.ts";
 import { PipeReader } from "../logger/pipe_reader.ts";
 import { LinePrefixer } from "../logger/line_prefix.ts";

@@ -31,12 +31,6 @@ const lib = lazyLibc({
   close: { parameters: ["i32"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  write_wait: {
-    name: "write",
-    parameters: ["i32", "buffer", "usize"],
-    result: "isize",
-    nonblocking: true,
-  },
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   dup2: { parameters: ["i32", "i32"], result: "i32" },
   fcntl: { parameters: ["i32", "i32", "i64"], result: "i32" },
@@ -67,8 +61,22 @@ export function probePath(path: string, dir = false): number {
   return 0;
 }
 
+/** What runs before each close (see {@link beforeEachClose}). */
+let beforeClose: (() => void) | null = null;
+
+/**
+ * Sets what runs before each {@link close}: the io_uring of uring.ts, whose
+ * requests of a turn are submitted at its end, submits them first, so that a
+ * request never finds its descriptor closed, or its number given to another
+ * file opened meanwhile.
+ */
+export function beforeEachClose(f: (() => void) | null): void {
+  beforeClose = f;
+}
+
 /** close(2), ignoring errors. */
 export function close(fd: number): void {
+  beforeClose?.();
   lib().close(fd);
 }
 
@@ -82,18 +90,6 @@ export function readSome(fd: number, buf: Uint8Array<ArrayBuffer>): number {
 export function writeSome(fd: number, buf: Uint8Array<ArrayBuffer>): number {
   const r = Number(lib().write(fd, buf, BigInt(buf.length)));
   return r === -1 ? -errno() : r;
-}
-
-/**
- * write(2) once on a worker thread, so a slow disk never holds up the event
- * loop; returns bytes written, or -errno. errno of a worker thread cannot be
- * read, so a failed write is tried once more on this thread to learn it
- * (failures such as a full disk answer at once). Do not touch `buf` until
- * the promise settles.
- */
-export async function writeSomeAsync(fd: number, buf: Uint8Array<ArrayBuffer>): Promise<number> {
-  const r = Number(await lib().write_wait(fd, buf, BigInt(buf.length)));
-  return r === -1 ? writeSome(fd, buf) : r;
 }
 
 /** Writes all of `buf` (blocking fd); throws {@link SysError} on failure. */

@@ -6,7 +6,9 @@
  * @module
  */
 import { ERRNO } from "../common/errno.ts";
+import { SysError } from "../common/errors.ts";
 import { check, lazyLibc } from "./libc.ts";
+import { fdRing } from "./uring.ts";
 
 const lib = lazyLibc({
   fsync: { parameters: ["i32"], result: "i32" },
@@ -35,11 +37,19 @@ export function fsync(fd: number, path?: string): void {
 }
 
 /**
- * fsync(2) on a worker thread, so the event loop keeps going while the disk
- * works. On failure the call is repeated on this thread to learn errno, and
+ * fsync(2) off the JS thread (io_uring, else a worker thread), so the event
+ * loop keeps going while the disk works. On failure the call is repeated on this thread to learn errno, and
  * throws {@link SysError} if it fails again.
  */
 export async function fsyncAsync(fd: number, path?: string): Promise<void> {
+  const ring = fdRing();
+  if (ring !== null) {
+    for (;;) {
+      const r = await ring.fsync(fd);
+      if (r === 0) return;
+      if (r !== -ERRNO.EINTR) throw new SysError("fsync", -r, path);
+    }
+  }
   if (await lib().fsync_wait(fd) === 0) return;
   fsync(fd, path);
 }
@@ -50,5 +60,7 @@ export async function fsyncAsync(fd: number, path?: string): Promise<void> {
  * fsync that matters reports failures. Keep `fd` open until it resolves.
  */
 export async function startWriteback(fd: number): Promise<void> {
-  await lib().sync_file_range_wait(fd, 0n, 0n, SYNC_FILE_RANGE_WRITE);
+  const ring = fdRing();
+  if (ring !== null) await ring.startWriteback(fd);
+  else await lib().sync_file_range_wait(fd, 0n, 0n, SYNC_FILE_RANGE_WRITE);
 }

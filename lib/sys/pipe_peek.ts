@@ -8,24 +8,29 @@
  * Unconsumed bytes keep the pipe readable, so the watch pauses itself while
  * nothing new has come behind them. A reader that will not consume them until
  * more comes (the start of a line, waiting for its end) asks to hear of the
- * next write instead ({@link Peeker.awaitGrowth}): the pipe is then in one
+ * next write instead ({@link Peeker.awaitGrowth}): the pipe is then in an
  * epoll set, edge-triggered, which reports each write to it. Everything runs
- * on the JS thread through the process's one poller; the private pipe and the
- * epoll set are shared (each copy is read out at once).
+ * on the JS thread; the private pipe is shared (each copy is read out at
+ * once).
+ *
+ * Every pipe being read is in one epoll set (epoll_set.ts), which is one fd
+ * of the process's poller: one wake-up serves every pipe with bytes ready.
+ * While the pipes give small chunks (slow writers: a line now and then each),
+ * the set holds a few milliseconds between serves, so each logger is handed
+ * several lines at once and the journal's steps and the writes are done for
+ * all of them together; a flood is served at once.
  *
  * @module
  */
 import { close, O, pipe, readSome, setNonblock } from "./fd.ts";
-import { check, errno, lazyLibc } from "./libc.ts";
+import { errno, lazyLibc } from "./libc.ts";
 import { spliceToFileAsync } from "./offset_io.ts";
 import { growPipe } from "./pipesize.ts";
-import { watchReadable } from "./poller.ts";
+import { EpollSet, type Member } from "./epoll_set.ts";
+import { wantFdRing } from "./uring.ts";
 
 const lib = lazyLibc({
   tee: { parameters: ["i32", "i32", "usize", "u32"], result: "isize" },
-  epoll_create1: { parameters: ["i32"], result: "i32" },
-  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
-  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
 });
 
@@ -44,49 +49,24 @@ function writersGone(fd: number): boolean {
   return lib().poll(pfd, 1n, 0) === 1 && (v.getInt16(6, true) & POLLHUP) !== 0;
 }
 
-const EPOLL_CLOEXEC = 0o2000000, EPOLLIN = 1, EPOLLET = 1 << 31;
-const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
-/** struct epoll_event is packed on x86-64: u32 events, u64 data. */
-const EVENT_SIZE = 12;
+/**
+ * Fresh bytes a log pipe gives, on average per pipe served, under which the
+ * pipes are served in batches: slow writers' lines wait a few milliseconds
+ * to be taken together (epoll_set.ts); a flood is served at once.
+ */
+const SMALL = 16 << 10;
 
-/** The shared epoll set of pipes whose next write is awaited, by the id in each event's data. */
-let growth: {
-  fd: number;
-  waiting: Map<number, () => void>;
-  watch: ReturnType<typeof watchReadable>;
-  events: Uint8Array<ArrayBuffer>;
-} | null = null;
-let nextId = 1;
+/** Every log pipe being read, served in one turn (held between batches of small chunks). */
+let ready: EpollSet | null = null;
+/** Pipes whose next write is awaited, edge-triggered. */
+let growth: EpollSet | null = null;
 
-function growthSet() {
-  if (growth === null) {
-    const fd = check("epoll_create1", lib().epoll_create1(EPOLL_CLOEXEC));
-    const events = new Uint8Array(EVENT_SIZE * 64);
-    const waiting = new Map<number, () => void>();
-    const watch = watchReadable(fd, () => {
-      const n = lib().epoll_wait(fd, events, 64, 0);
-      const v = new DataView(events.buffer);
-      for (let i = 0; i < n; i++) waiting.get(Number(v.getBigUint64(i * EVENT_SIZE + 4, true)))?.();
-    });
-    growth = { fd, waiting, watch, events };
-  }
-  return growth;
+function readySet(): EpollSet {
+  return ready ??= new EpollSet({ hold: (work, served) => work < served * SMALL });
 }
 
-/** Adds `fd` to the epoll set, edge-triggered; `onWrite` is called after each write to it. */
-function awaitWrites(fd: number, id: number, onWrite: () => void): void {
-  const g = growthSet();
-  const ev = new Uint8Array(EVENT_SIZE);
-  const v = new DataView(ev.buffer);
-  v.setUint32(0, (EPOLLIN | EPOLLET) >>> 0, true);
-  v.setBigUint64(4, BigInt(id), true);
-  check("epoll_ctl", lib().epoll_ctl(g.fd, EPOLL_CTL_ADD, fd, ev));
-  g.waiting.set(id, onWrite);
-}
-
-function stopAwaiting(fd: number, id: number): void {
-  if (growth === null || !growth.waiting.delete(id)) return;
-  lib().epoll_ctl(growth.fd, EPOLL_CTL_DEL, fd, new Uint8Array(EVENT_SIZE));
+function growthSet(): EpollSet {
+  return growth ??= new EpollSet({ edge: true });
 }
 
 const SPLICE_F_NONBLOCK = 2;
@@ -94,15 +74,21 @@ const EAGAIN = 11, EINTR = 4;
 /** The most copied at once: more than a log pipe holds (64 KiB unless grown). */
 const PEEK_MAX = 1 << 20;
 
+/** Where bytes taken out of a pipe without being moved anywhere go (one for every pipe: reads are synchronous). */
+const scratch = new Uint8Array(65536);
+
 let shared: { r: number; w: number; size: number; buf: Uint8Array<ArrayBuffer> } | null = null;
 
 /**
- * Makes the private pipe and the epoll set now (a host that will peek counts
- * their three descriptors from the start).
+ * Makes the private pipe and the two epoll sets now (a host that will peek
+ * counts their four descriptors from the start), and has the loggers' file
+ * steps go through io_uring from now on (uring.ts's {@link wantFdRing}).
  */
 export function preparePeek(): void {
   peekPipe();
+  readySet();
   growthSet();
+  wantFdRing();
 }
 
 function peekPipe() {
@@ -156,39 +142,57 @@ export function peekFd(
   setNonblock(fd, true);
   const p = peekPipe();
   let delivered = 0; // bytes at the head already handed to onData
-  let ended = false, paused = false, stalled = false, moving = false;
-  /** Set while the next write is awaited through the epoll set. */
-  let growthId = 0;
-  const scratch = new Uint8Array(65536);
-  const w = watchReadable(fd, () => {
-    if (ended || paused || stalled || moving) return;
+  let ended = false, paused = false, moving = false;
+  /** A write behind the bytes delivered was reported (growth set): look, though they are there. */
+  let grew = false;
+  /** Set while the next write is awaited through the growth set. */
+  let awaiting: Member | null = null;
+  const m = readySet().add(fd, (): number => {
+    if (ended || paused) return 0;
+    if (moving || (delivered > 0 && !grew)) {
+      // bytes delivered wait to be consumed (still, at this serve): what came behind them is
+      // looked at once they are, and meanwhile the pipe stays readable
+      m.disable();
+      return 0;
+    }
+    grew = false;
     const got = copyHead(fd, p, Math.min(p.size, PEEK_MAX));
-    if (got === -EAGAIN) return;
-    if (got < 0) return end(new Error(`tee: errno ${-got}`));
-    if (got === 0) return end();
+    if (got < 0 && got !== -EAGAIN) return end(new Error(`tee: errno ${-got}`)), 0;
+    if (got === 0) return end(), 0;
     if (got <= delivered) {
       // nothing new behind what waits to be consumed, and no writer to bring more: the end
       // (a line without its newline is then the last; multilog ends it so)
-      if (writersGone(fd)) return end();
-      // else no spinning on it
-      stalled = true;
-      w.pause();
-      return;
+      if (writersGone(fd)) return end(), 0;
+      look(); // else no spinning on it
+      return 0;
     }
     const fresh = p.buf.slice(delivered, got);
     delivered = got;
     noGrowthWatch();
     onData(fresh);
+    return fresh.length;
   });
+  look();
+  /**
+   * Watches the pipe unless it is paused, or the bytes delivered wait for
+   * more to come (the start of a line: a pipe with bytes in it stays
+   * readable, and watching it would spin; the growth set reports the next
+   * write). While they wait to be consumed, the watch stays: they are
+   * usually consumed before the next serve, and a watch still waiting then
+   * is set aside until they are.
+   */
+  function look() {
+    if (!ended && !paused && (awaiting === null || grew)) m.enable();
+    else m.disable();
+  }
   function noGrowthWatch() {
-    if (growthId === 0) return;
-    stopAwaiting(fd, growthId);
-    growthId = 0;
+    awaiting?.remove();
+    awaiting = null;
   }
   function end(err?: Error) {
     ended = true;
     noGrowthWatch();
-    w.forget();
+    m.remove();
     onEnd(err);
   }
   /** Reads and drops up to `n` bytes from the head; how many went. */
@@ -201,21 +205,15 @@ export function peekFd(
     }
     return n - left;
   }
-  /** Something left the pipe: what is behind may be new to us. */
-  function unstall() {
-    if (stalled) {
-      stalled = false;
-      if (!paused && !ended) w.resume();
-    }
-  }
   return {
     consume(n: number) {
       delivered -= drop(Math.min(n, delivered));
-      unstall();
+      look();
     },
     async moveInto(n: number, file: number, offset: number) {
       let left = Math.min(n, delivered), moved = 0;
       moving = true;
+      look();
       try {
         while (left > 0) {
           const r = await spliceToFileAsync(fd, file, offset + moved, left);
@@ -227,23 +225,18 @@ export function peekFd(
         moving = false;
         delivered -= moved;
       }
-      // the watch skipped its calls meanwhile: look again
-      if (!paused && !ended && !stalled) {
-        w.pause();
-        w.resume();
-      }
-      unstall();
+      look();
       return moved;
     },
     awaitGrowth() {
-      if (ended || growthId !== 0) return;
-      growthId = nextId++;
+      if (ended || awaiting !== null) return;
       // a write between the last look and this one is reported too: the set sees the pipe readable
-      awaitWrites(fd, growthId, () => {
-        if (!stalled) return; // looking already
-        stalled = false; // what came is looked at once the watch runs (after a pause or a move too)
-        if (!paused && !moving) w.resume();
+      awaiting = growthSet().add(fd, () => {
+        grew = true; // what came is looked at once the watch runs (after a pause or a move too)
+        look();
       });
+      awaiting.enable();
+      look();
     },
     head(n: number) {
       const got = copyHead(fd, p, Math.min(n, p.size));
@@ -252,23 +245,23 @@ export function peekFd(
     discard(n: number) {
       const gone = drop(n);
       delivered = Math.max(0, delivered - gone);
-      unstall();
+      look();
       return gone;
     },
     pause() {
       paused = true;
-      w.pause();
+      look();
     },
     resume() {
       if (ended) return;
       paused = false;
-      if (!stalled) w.resume();
+      look();
     },
     close() {
       if (ended) return;
       ended = true;
       noGrowthWatch();
-      w.forget();
+      m.remove();
     },
   };
 }

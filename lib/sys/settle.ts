@@ -38,16 +38,25 @@ export function settle(): Settled {
     gc({ type: "major", execution: "sync", flavor: "last-resort" });
     collected = true;
   }
+  trim();
+  return { collected, droppedKiB: dropExePages() };
+}
+
+/** What malloc holds free given back (malloc_trim); never throws. */
+function trim(): void {
   try {
     lib().malloc_trim(0n);
   } catch { /* not glibc: nothing to give back this way */ }
-  return { collected, droppedKiB: dropExePages() };
 }
 
 /** Work (bytes of logs read) after which a settle is due again: the garbage it left is collected. */
 export const WORK_BURST = 16 << 20;
 
 let work = 0;
+/** Work noted when malloc last gave back what it held free. */
+let trimmedAt = 0;
+/** Work after which malloc gives back what it holds free, whether or not the work goes on. */
+const TRIM_BURST = 4 << 20;
 let workSettler: Settler | null = null;
 
 /**
@@ -55,10 +64,18 @@ let workSettler: Settler | null = null;
  * settler given to {@link settleAfterWork} is armed once {@link WORK_BURST}
  * more has been done since it last settled. With V8's memory reducer off, the
  * garbage of a log flood would otherwise stay until the next allocation.
+ * Under steady work, which never lets it settle, malloc gives back what it
+ * holds free every 4 MiB of work (malloc_trim alone, no collection: buffers
+ * freed since are not kept by malloc for good; 5-7 MB with 200 loggers).
  */
 export function noteWork(n: number): void {
   work += n;
-  workSettler?.workDone(work);
+  if (workSettler === null) return;
+  if (work - trimmedAt >= TRIM_BURST) {
+    trimmedAt = work;
+    trim();
+  }
+  workSettler.workDone(work);
 }
 
 /** Work noted so far ({@link noteWork}): part of a settler's progress. */
@@ -89,6 +106,8 @@ export class Settler {
   readonly #quietMs: number;
   readonly #act: () => void;
   readonly #progress: () => number;
+  /** What the armed timer watches: the progress of a burst, or the work noted (a flood). */
+  #watching: () => number;
   #seen = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Work noted when this last settled (or was made). */
@@ -106,11 +125,12 @@ export class Settler {
   ) {
     this.#quietMs = quietMs;
     this.#act = act;
-    this.#progress = progress;
+    this.#progress = this.#watching = progress;
   }
 
   /** A burst began or went on: settle once `quietMs` pass from now with no progress. */
   busy(): void {
+    this.#watching = this.#progress;
     this.#seen = this.#progress();
     this.#arm();
   }
@@ -119,7 +139,7 @@ export class Settler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const t = setTimeout(() => {
       this.#timer = undefined;
-      const now = this.#progress();
+      const now = this.#watching();
       if (now !== this.#seen) {
         this.#seen = now;
         this.#arm();
@@ -132,9 +152,17 @@ export class Settler {
     this.#timer = t;
   }
 
-  /** Work noted reached `total`: a burst of it arms this settler. */
+  /**
+   * Work noted reached `total`: a burst of it arms this settler, which then
+   * settles once `quietMs` pass with no work noted (never while work goes
+   * on: a steady log load arms it once and it waits). A burst of another
+   * kind armed already is left to settle on its own progress.
+   */
   workDone(total: number): void {
-    if (this.#timer === undefined && total - this.#workAtSettle >= WORK_BURST) this.busy();
+    if (this.#timer !== undefined || total - this.#workAtSettle < WORK_BURST) return;
+    this.#watching = workNoted;
+    this.#seen = work;
+    this.#arm();
   }
 
   /** No settle is due any more. */

@@ -9,7 +9,7 @@ import { withSandbox } from "../helpers/mod.ts";
 import { close, O, open, pipe, readSome, writeAll } from "../../lib/sys/fd.ts";
 import { PipeReader } from "../../lib/logger/pipe_reader.ts";
 import { encodeHeader, HEADER_SIZE } from "../../lib/logger/journal_header.ts";
-import { recoverFromJournal } from "../../lib/logger/recover.ts";
+import { recoverLog } from "../../lib/logger/opening.ts";
 import { parseScript } from "../../lib/multilog/script.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
@@ -61,14 +61,7 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
   const jfd = open(journal, O.RDWR | O.CLOEXEC);
   try {
     writeAll(w, enc.encode(l.inPipe ?? chunk.slice(l.moved ?? 0) + "line 5\n"));
-    recoverFromJournal({
-      journal: jfd,
-      dir: main,
-      asLogger: (step) => step(),
-      head: (n) => reader.head(n),
-      skip: (n) => reader.skip(n),
-      script: l.script ? parseScript(l.script) : undefined,
-    });
+    recoverLog(jfd, main, undefined, reader, l.script ? parseScript(l.script) : undefined);
     const buf = new Uint8Array(1 << 16);
     const n = readSome(r, buf);
     const files: Record<string, string> = {};

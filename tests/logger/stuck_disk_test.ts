@@ -130,13 +130,14 @@ Deno.test("full disk: svc -dk ends a wedged in-process logger at once; it restar
   });
 });
 
-Deno.test("slow disk: writes of one logger delayed by seconds; svc -t on another service still answers", async () => {
+Deno.test("slow disk (no io_uring): writes of one logger delayed by seconds; svc -t on another service still answers", async () => {
   need("strace", "strace");
   await withSandbox(async (sb) => {
     const web = sb.service("web", FLOOD);
     sb.write("web/log/run", "#!/bin/sh\nexec multilog t s16000000 ./main\n", true);
     const other = sb.service("other", "exec sleep 1000");
-    const sc = svscan(sb, [sb.dir], { PATH: "/usr/bin:/bin" });
+    // the blocking pool's write(2) calls, which strace can delay (io_uring's are the kernel's own)
+    const sc = svscan(sb, [sb.dir], { PATH: "/usr/bin:/bin", DT_IO_URING: "0" });
     let tracer: Deno.ChildProcess | null = null;
     try {
       await up(`${web}/log`);
@@ -184,13 +185,70 @@ Deno.test("slow disk: writes of one logger delayed by seconds; svc -t on another
         tracer.kill("SIGKILL");
         await tracer.status;
       }
-      sc.kill("SIGKILL");
-      await sc.status;
-      for (const d of [web, other]) {
-        const pid = readStatus(d)?.pid;
-        if (pid) Deno.kill(pid, "SIGKILL");
-      }
-      endKeepers(sb);
+      await stopTree(sb, sc, [web, other]);
     }
   });
 });
+
+Deno.test("frozen disk (io_uring): one logger's writes wait on a frozen file system; svc -t on another service answers, svstat too", async () => {
+  for (const [p, pkg] of [["mkfs.ext4", "e2fsprogs"], ["fsfreeze", "util-linux"]]) need(p, pkg);
+  await withSandbox(async (sb) => {
+    const img = sb.path(".img"), disk = sb.path(".disk");
+    Deno.mkdirSync(disk);
+    Deno.writeFileSync(img, new Uint8Array());
+    Deno.truncateSync(img, 32 << 20);
+    assertEquals((await run("mkfs.ext4", ["-q", img])).code, 0);
+    assertEquals((await run("mount", ["-o", "loop", img, disk])).code, 0);
+    let frozen = false;
+    const web = sb.service("web", FLOOD);
+    sb.write("web/log/run", "#!/bin/sh\nexec multilog t s16000000 ./main\n", true);
+    Deno.mkdirSync(`${disk}/main`);
+    Deno.symlinkSync(`${disk}/main`, `${web}/log/main`);
+    const other = sb.service("other", "exec sleep 1000");
+    const sc = svscan(sb, [sb.dir], { PATH: "/usr/bin:/bin" });
+    try {
+      assertEquals(await up(`${web}/log`), sc.pid, "the logger runs in the scanner");
+      let pid = await up(other);
+      await waitFor("logging", () => Deno.statSync(`${web}/log/main/current`).size > 100000);
+      // every write to the log's file system now waits (in the kernel) until it is thawed
+      assertEquals((await run("fsfreeze", ["-f", disk])).code, 0);
+      frozen = true;
+      const current = () => Deno.statSync(`${web}/log/main/current`).size;
+      await waitFor("the log's writes stopped", async () => {
+        const s = current();
+        await new Promise((r) => setTimeout(r, 500));
+        return current() === s;
+      }, 20000);
+      for (let i = 0; i < 3; i++) {
+        // past supervise's one second between starts
+        await new Promise((r) => setTimeout(r, 1100));
+        assertEquals((await run("/usr/bin/svc", ["-t", other])).code, 0);
+        // an event loop waiting on the frozen disk would never get to it
+        pid = await restarted(other, pid);
+      }
+      const st = await run("/usr/bin/svstat", [other]);
+      assert(st.stdout.startsWith(`${other}: up (pid ${pid})`), st.stdout);
+      // thawed: the logger goes on
+      const at = current();
+      assertEquals((await run("fsfreeze", ["-u", disk])).code, 0);
+      frozen = false;
+      await waitFor("logging again", () => current() > at);
+    } finally {
+      // a write waiting on a frozen file system holds its thread until the thaw, even through KILL
+      if (frozen) await run("fsfreeze", ["-u", disk]);
+      await stopTree(sb, sc, [web, other]);
+      await run("umount", ["-l", disk]);
+    }
+  });
+});
+
+/** Stops what a test started: the scanner, the services in `dirs` (by their pids), the pipe keepers. */
+async function stopTree(sb: Sandbox, sc: ReturnType<typeof svscan>, dirs: string[]): Promise<void> {
+  sc.kill("SIGKILL");
+  await sc.status;
+  for (const d of dirs) {
+    const pid = readStatus(d)?.pid;
+    if (pid) Deno.kill(pid, "SIGKILL");
+  }
+  endKeepers(sb);
+}

@@ -44,6 +44,7 @@ END {
   line("kill -9 of a service → new pid in status", "restart_ms", "ms", "≤ daemontools", v[dt, "restart_ms"] <= v[d, "restart_ms"])
   line("logger, " LINES " × 100 B lines, throughput", "logger_mbps", "MB/s", "≥ 2.5× s6-log", v[dt, "logger_mbps"] >= 2.5 * v["s6", "logger_mbps"])
   line("logger peak RSS", "logger_rss_kib", "MiB", "≤ 40 MiB", v[dt, "logger_rss_kib"] <= 40960)
+  if (("dt", "logload_first_ms") in v) load()
   if (!(("onefile", "size_kib") in v)) exit
   o = "onefile"; b = "bundle"
   printf "\n| the one file beside the bundle | bundle (`dist/dt`) | one file (`dist/dt-linux-*`) | goal | |\n|---|---|---|---|---|\n"
@@ -54,4 +55,46 @@ END {
   printf "| later start: `svstat DIR` wall | %.2f ms | %.2f ms (%+.2f ms, the median pair) | within 2 ms | %s |\n",
     v[b, "svstat_ms"], v[o, "svstat_ms"], v[o, "later_minus_bundle_ms"],
     v[o, "later_minus_bundle_ms"] <= 2 ? "met" : "**not met**"
+}
+
+# the steady log load (logload.sh): dt beside daemontools, with the goals of issue 26
+function lrow(label, k, unit, goal, met,   d, t) {
+  d = (("daemontools", k) in v) ? v["daemontools", k] : ""
+  t = (("dt", k) in v) ? v["dt", k] : ""
+  printf "| %s | %s | %s | %s | %s | %s |\n", label, lfmt(d, unit), lfmt(t, unit),
+    (d != "" && t != "" && d != 0 && unit != "") ? sprintf("%.2f×", t / d) : "—", goal,
+    goal == "" ? "" : t == "" ? "not measured" : met ? "met" : "**not met**"
+}
+function lfmt(x, unit) {
+  if (x == "") return "—"
+  if (unit == "s") return sprintf("%.2f s", x / 1000)
+  if (unit == "ms") return sprintf("%.1f ms", x)
+  if (unit == "%") return sprintf("%.1f %%", x)
+  if (unit == "MiB") return sprintf("%.1f MiB", x / 1024)
+  if (unit == "/s") return sprintf("%d/s", x)
+  return x
+}
+function load(   d, t, runtime) {
+  d = "daemontools"; t = "dt"
+  printf "\n| %d services × %d lines/s into `exec multilog t ./main` | daemontools | dt | dt/daemontools | goal | |\n|---|---|---|---|---|---|\n", LOAD_N, LOAD_RATE
+  lrow("scanner started → every log has its first line", "logload_first_ms", "s", "≤ 1.5× daemontools",
+    v[t, "logload_first_ms"] <= 1.5 * v[d, "logload_first_ms"])
+  lrow("lines the writers wrote in the first 20 s", "logload_early_lps", "/s", "≥ 0.95× daemontools (not held back)",
+    v[t, "logload_early_lps"] >= 0.95 * v[d, "logload_early_lps"])
+  lrow("steady state: lines written", "logload_produced_lps", "/s", "", 1)
+  lrow("… lines logged", "logload_logged_lps", "/s", "≥ 0.98× written",
+    v[t, "logload_logged_lps"] >= 0.98 * v[t, "logload_produced_lps"])
+  lrow("… CPU of the supervision side (% of a core)", "logload_cpu_pct", "%", "≤ daemontools",
+    v[t, "logload_cpu_pct"] <= v[d, "logload_cpu_pct"])
+  lrow("… the whole machine busy (% of all cores)", "logload_busy_pct", "%", "", 1)
+  lrow("… `svc -t` on a quiet service → new pid, median of 9", "logload_svct_ms", "ms",
+    sprintf("≤ 1.5× dt idle (%.1f ms)", 1.5 * v[t, "logload_idle_svct_ms"]),
+    v[t, "logload_svct_ms"] <= 1.5 * v[t, "logload_idle_svct_ms"])
+  lrow("… `svc -t`, the worst of 9", "logload_svct_max_ms", "ms", "≤ 250 ms", v[t, "logload_svct_max_ms"] <= 250)
+  lrow("the writers down: `svc -t` → new pid, median of 9 (idle)", "logload_idle_svct_ms", "ms", "", 1)
+  runtime = 35 * 1024
+  lrow("steady state: RSS (dt: the scanner)", "logload_rss_kib", "MiB",
+    "≤ 128 MiB ceiling + a runtime (35 MiB)", v[t, "logload_rss_kib"] <= 128 * 1024 + runtime)
+  lrow("… PSS", "logload_pss_kib", "MiB", "≤ daemontools", v[t, "logload_pss_kib"] <= v[d, "logload_pss_kib"])
+  lrow("… processes", "logload_procs", "", "", 1)
 }
