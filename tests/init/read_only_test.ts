@@ -7,7 +7,7 @@
  * reaches them through `$DT_SERVICES`, and nothing is written outside the
  * runtime directory and /tmp.
  */
-import { LAUNCHER, waitFor, withSandbox } from "../helpers/mod.ts";
+import { LAUNCHER, ROOT, waitFor, withSandbox } from "../helpers/mod.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { MODES, readOr } from "./_lib.ts";
 import { dtPid, openToAll, roCommand, UID, writtenOutside } from "./_ro.ts";
@@ -130,6 +130,7 @@ Deno.test(`dt init -S as uid ${UID} where /run is root's: /tmp/dt-UID; one anoth
 mkdir '${sb.path("newtmp/sbx")}'
 mount --bind '${sb.dir}' '${sb.path("newtmp/sbx")}'
 mount --bind -o ro '${sb.path("newtmp/sbx/svc")}' '${sb.path("newtmp/sbx/svc")}'
+${keepCheckout(sb.path("newtmp"))}
 mount --move '${sb.path("newtmp")}' /tmp
 ${extra}`,
     });
@@ -163,3 +164,14 @@ ${extra}`,
     assertStringIncludes(taken.stderr, `/tmp/dt-${UID}: owned by uid 4242, not ${UID})`);
   });
 });
+
+/**
+ * The shell lines that keep dt's checkout in sight when a fresh tmpfs at
+ * `newTmp` is about to become /tmp: a checkout under /tmp (a CI's clone) is
+ * bound in at its own path; elsewhere, nothing.
+ */
+function keepCheckout(newTmp: string): string {
+  if (!ROOT.startsWith("/tmp/")) return "";
+  const at = `${newTmp}/${ROOT.slice("/tmp/".length)}`;
+  return `mkdir -p '${at}'\nmount --bind '${ROOT}' '${at}'`;
+}
