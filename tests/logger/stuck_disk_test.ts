@@ -74,11 +74,7 @@ async function fullDisk(
         await waitFor("the disk full", () => sc.stderr().includes("out of disk space"), 60000);
         await fn(sb, sc, web, disk);
       } finally {
-        sc.kill("SIGKILL");
-        await sc.status;
-        const pid = readStatus(web)?.pid;
-        if (pid) Deno.kill(pid, "SIGKILL");
-        endKeepers(sb);
+        await stopTree(sb, sc, [web]);
       }
     });
   });

@@ -27,6 +27,8 @@ set -euo pipefail
 kind=$1 results=$2 N=${3:-200} RATE=${4:-100} SAMPLES=${5:-9}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=procs.sh
+. "$here/procs.sh"
 work=$(mktemp -d /tmp/dt-bench-logload.XXXXXX)
 scan=$work/scan
 scanner=
@@ -69,28 +71,15 @@ start_scanner() {
   scanner=$!
 }
 
-# every process below the scanner (by pid, from /proc/PID/task/*/children)
-tree_pids() {
-  local pids=("$scanner") i=0 c
-  while [ $i -lt ${#pids[@]} ]; do
-    for c in $(cat /proc/"${pids[$i]}"/task/*/children 2>/dev/null); do pids+=("$c"); done
-    i=$((i + 1))
-  done
-  echo "${pids[@]}"
-}
-
-# the supervision side: the tree less the services (the writers, sleep)
+# the supervision side: the scanner's tree less the services (the writers, sleep)
 supervision() {
-  local p out=()
-  for p in $(tree_pids); do
-    case $(cat /proc/"$p"/comm 2>/dev/null) in logload | sleep) ;; *) out+=("$p") ;; esac
-  done
-  echo "${out[@]}"
+  # shellcheck disable=SC2046
+  without_comm logload sleep -- $(tree_pids "$scanner")
 }
 
 stop_scanner() {
-  local all p end
-  all=$(tree_pids)
+  local all
+  all=$(tree_pids "$scanner")
   case $kind in
     dt) kill -TERM "$scanner" 2>/dev/null || true ;;
     daemontools)
@@ -101,11 +90,8 @@ stop_scanner() {
   esac
   wait "$scanner" 2>/dev/null || true
   scanner=
-  end=$((SECONDS + 20))
-  for p in $all; do
-    while kill -0 "$p" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-  done
+  # shellcheck disable=SC2086
+  end_pids $all
 }
 
 cpu_ticks() { # utime + stime of the pids given

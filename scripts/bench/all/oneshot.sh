@@ -7,13 +7,15 @@ set -euo pipefail
 results=$1 N=${2:-21}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=procs.sh
+. "$here/procs.sh"
 dt=$root/dist/dt
 work=$(mktemp -d /tmp/dt-bench-oneshot.XXXXXX)
 sv=
 cleanup() {
+  # the supervisors and their services, by pid
   # shellcheck disable=SC2086
-  [ -n "$sv" ] && { kill -KILL $sv; wait $sv; } 2>/dev/null || true
-  pkill -KILL -f '^sleep 100018$' 2>/dev/null || true
+  [ -n "$sv" ] && { kill -KILL $(tree_pids $sv); wait $sv; } 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -12,6 +12,8 @@ set -euo pipefail
 kind=$1 results=$2 N=${3:-500} IDLE=${4:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=procs.sh
+. "$here/procs.sh"
 work=$(mktemp -d /tmp/dt-bench-scan.XXXXXX)
 scanner=
 cleanup() {
@@ -45,6 +47,8 @@ start_scanner() {
 }
 
 stop_scanner() {
+  local all d
+  all=$(tree_pids "$scanner")
   case $kind in
     dt) kill -TERM "$scanner" 2>/dev/null || true ;;
     daemontools)
@@ -55,10 +59,10 @@ stop_scanner() {
   esac
   wait "$scanner" 2>/dev/null || true
   scanner=
-  # the services' sleeps of this run (a service outlives a KILLed daemontools supervise only briefly)
-  local end=$((SECONDS + 20))
-  while pgrep -f '^sleep 100017$' >/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
-  pkill -KILL -f '^sleep 100017$' 2>/dev/null || true
+  # the tree of this run, services included (a service outlives a KILLed daemontools supervise
+  # only briefly)
+  # shellcheck disable=SC2086
+  end_pids $all
 }
 
 # wait_up COUNT: reads COUNT bytes from the FIFO (one per started service)
@@ -66,15 +70,8 @@ wait_up() { dd bs=1 count="$1" status=none <&3 >/dev/null; }
 
 # supervision pids: the scanner and its descendants, except the services' sleeps
 supervision() {
-  local pids=("$scanner") i=0 p c
-  while [ $i -lt ${#pids[@]} ]; do
-    p=${pids[$i]}
-    for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-      [ "$(cat /proc/"$c"/comm 2>/dev/null)" = sleep ] || pids+=("$c")
-    done
-    i=$((i + 1))
-  done
-  echo "${pids[@]}"
+  # shellcheck disable=SC2046
+  without_comm sleep -- $(tree_pids "$scanner")
 }
 
 mkfifo "$work/up"
