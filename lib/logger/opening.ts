@@ -21,7 +21,7 @@ import { reason } from "../common/errors.ts";
 import { hasRawBytes } from "../common/raw_text.ts";
 import { close, dupCloexec, O } from "../sys/fd.ts";
 import { AT_FDCWD, fstat, readDirNames, readLinkAt, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
-import type { HeldService } from "../sys/held_file.ts";
+import { type HeldService, openHeld } from "../sys/held_file.ts";
 import { type FsCredentials, withFsCredentials } from "../sys/fscreds.ts";
 import { ftruncate, pread } from "../sys/offset_io.ts";
 import type { ParsedScript } from "../multilog/script.ts";
@@ -207,9 +207,22 @@ function filesFrom(d: number, ino: number, size: number): LogFile[] | null {
   });
 }
 
-/** The bytes of `name` in `d` from `from` to its end (not following a link, never waiting on a FIFO). */
+/**
+ * `name` in `d` opened as a regular file ({@link openHeld}: no link followed,
+ * never waiting, its kind checked), or a negative number: none, or not a
+ * regular file (a FIFO planted there, say), which recovery treats alike.
+ */
+function openLogFile(d: number, name: string, flags: number): number {
+  try {
+    return openHeld(d, name, flags, { label: name, kind: "file" });
+  } catch {
+    return -1;
+  }
+}
+
+/** The bytes of the log file `name` in `d` from `from` to its end. */
 function readFrom(d: number, name: string, from: number): Uint8Array {
-  const fd = tryOpenAt(d, name, O.RDONLY | O.NOFOLLOW | O.NONBLOCK);
+  const fd = openLogFile(d, name, O.RDONLY);
   if (fd < 0) return new Uint8Array(0);
   try {
     let buf = new Uint8Array(Math.max(0, fstat(fd).size - from) + 1);
@@ -230,9 +243,9 @@ function readFrom(d: number, name: string, from: number): Uint8Array {
   }
 }
 
-/** Cuts `name` in `d` back to `size` bytes (a regular file, reached without following a link). */
+/** Cuts the log file `name` in `d` back to `size` bytes. */
 function cutTo(d: number, name: string, size: number): void {
-  const fd = tryOpenAt(d, name, O.WRONLY | O.NOFOLLOW | O.NONBLOCK);
+  const fd = openLogFile(d, name, O.WRONLY);
   if (fd < 0) return;
   try {
     ftruncate(fd, size);

@@ -11,7 +11,7 @@
  */
 import { getEnv } from "../sys/env.ts";
 import { getpwnam } from "../sys/ids.ts";
-import { tryStatAt } from "../sys/dir_fd.ts";
+import { AT_FDCWD, tryStatAt } from "../sys/dir_fd.ts";
 import { type HeldService, readHeld } from "../sys/held_file.ts";
 import type { FsCredentials } from "../sys/fscreds.ts";
 import { realWhich, selfPaths } from "../chain/resolve.ts";
@@ -89,10 +89,10 @@ export function resolvesToLogger(word: string, pathVar: string | undefined): boo
   const name = word.slice(word.lastIndexOf("/") + 1);
   if (name === "dt" || !real.endsWith(`/${name}`)) return false;
   try {
-    using f = Deno.openSync(real); // closed on every path
-    const head = new Uint8Array(4);
-    const n = f.readSync(head);
-    return n === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+    // (readHeld: a regular file only, never waiting, as a FIFO swapped in after the PATH search)
+    const head = readHeld(AT_FDCWD, real, 4, { label: real, follow: true });
+    return head !== null && head.length === 4 && head[0] === 0x7f && head[1] === 0x45 &&
+      head[2] === 0x4c && head[3] === 0x46;
   } catch {
     return false;
   }
