@@ -146,6 +146,19 @@ export class DirBuffer {
     if (buf.byteLength <= this.#fit(buf.byteLength)) this.#spare = new Uint8Array(buf);
   }
 
+  /**
+   * Gives back what a burst grew, once it is over (no batch follows a flood
+   * to fade it): no spare is kept, and an empty staging area is small again.
+   * A batch still being written is not kept when released.
+   */
+  shrink(): void {
+    this.#spare = null;
+    this.#recent = 0;
+    if (this.len === 0 && this.cuts.length === 0 && this.out.length > SMALL) {
+      this.out = new Uint8Array(SMALL);
+    }
+  }
+
   /** A staging area's size for the batches of late: room for four of them, at most `max`. */
   #fit(max: number): number {
     return Math.min(max, Math.max(SMALL, 4 * this.#recent));

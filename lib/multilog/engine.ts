@@ -13,6 +13,7 @@
  */
 import { warn as printWarning } from "../common/output.ts";
 import { close as closeFd, writeAll } from "../sys/fd.ts";
+import { onSettle } from "../sys/settle.ts";
 import { Stamper } from "../tai64n/stamp.ts";
 import type { StagedBatch } from "./dirbuffer.ts";
 import { MultilogError } from "./errors.ts";
@@ -104,6 +105,8 @@ export class MultilogEngine {
   #inFlight = 0;
   #failure: Promise<never> | null = null;
   #counted = false;
+  /** Undoes the registration that gives the staging areas back when the process settles. */
+  #unsettle: (() => void) | null = null;
   #state: "new" | "open" | "closing" | "closed" = "new";
 
   /** Prepares an engine for `script`; nothing is touched until {@link open}. */
@@ -138,6 +141,10 @@ export class MultilogEngine {
     this.#state = "open";
     openEngines++;
     this.#counted = true;
+    // a flood's staging areas are given back once it is over (no batch after it fades them)
+    this.#unsettle = onSettle(() => {
+      for (const b of this.#loop.bufs) b.shrink();
+    });
     try {
       for (const file of this.#script.statusFiles) {
         const path = file.startsWith("/") ? file : `${this.#base}/${file}`;
@@ -317,6 +324,8 @@ export class MultilogEngine {
     this.#state = "closed";
     if (this.#counted) openEngines--;
     this.#counted = false;
+    this.#unsettle?.();
+    this.#unsettle = null;
     for (const d of this.#dirs) d.close();
     for (const f of this.#statusFiles) f?.close();
     this.#statusFiles.length = 0;

@@ -25,13 +25,32 @@ export interface Settled {
   droppedKiB: number;
 }
 
+/** What this process's parts give back when it settles (a logger's staging areas). */
+const givers = new Set<() => void>();
+
 /**
- * A full collection when `gc` is exposed; then what malloc holds free given
- * back (malloc_trim: the buffers a log flood left are freed by the collection
- * but stay in malloc's arenas otherwise); then the start-up pages dropped.
+ * `give` runs at every {@link settle}, before the collection: a part of the
+ * process lets go of what a burst grew (a log flood's staging areas, kept
+ * for the batches that would follow it). Returns its undoing.
+ */
+export function onSettle(give: () => void): () => void {
+  givers.add(give);
+  return () => void givers.delete(give);
+}
+
+/**
+ * What the parts registered with {@link onSettle} grew given back; a full
+ * collection when `gc` is exposed; then what malloc holds free given back
+ * (malloc_trim: the buffers a log flood left are freed by the collection but
+ * stay in malloc's arenas otherwise); then the start-up pages dropped.
  * Never throws.
  */
 export function settle(): Settled {
+  for (const give of givers) {
+    try {
+      give();
+    } catch { /* a part that cannot give back keeps what it has */ }
+  }
   const gc = (globalThis as { gc?: (o?: unknown) => unknown }).gc;
   let collected = false;
   if (typeof gc === "function") {

@@ -3,7 +3,7 @@
  * with hundreds of loggers needs it: small while batches are small, grown for
  * a backlog or a flood, and given back once batches are small again; and
  * during a flood, one staging area reused batch after batch (no new one per
- * batch).
+ * batch); what a flood grew given back when the process settles.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { DirBuffer } from "../../lib/multilog/dirbuffer.ts";
@@ -47,4 +47,29 @@ Deno.test("DirBuffer: during a flood, the two staging areas are reused batch aft
     areas.add(b.out.buffer);
   }
   assert(areas.size <= 2, `${areas.size} staging areas for 50 batches`);
+});
+
+Deno.test("DirBuffer: what a flood grew is given back when the process settles, no batch after it needed", () => {
+  const b = new DirBuffer(16777215);
+  const small = b.out.length;
+  for (let i = 0; i < 10; i++) batch(b, 1 << 20); // a flood, then nothing more
+  assert(b.out.length >= 1 << 20, "a flood's staging area is kept for the batches that follow");
+  // a batch is being written when the settle comes: it is not kept as the spare afterwards
+  b.reserve(1 << 20);
+  b.out.fill(10, 0, 1 << 20);
+  b.len = 1 << 20;
+  b.flush();
+  const inFlight = b.take()!;
+  b.shrink();
+  assertEquals(b.out.length, small);
+  b.release(inFlight);
+  batch(b, 700);
+  assertEquals(b.out.length, small, "neither the flood's area nor the one in flight came back");
+  // something staged is kept, whatever its size
+  b.reserve(100000);
+  b.out.fill(10, 0, 100000);
+  b.len = 100000;
+  b.shrink();
+  assertEquals(b.len, 100000);
+  assert(b.out.length >= 100000);
 });

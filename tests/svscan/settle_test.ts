@@ -9,7 +9,15 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 import { LAUNCHER, REF, run, waitFor, withSandbox } from "../helpers/mod.ts";
 import { readStatus } from "../supervise/_service.ts";
 import { cleanExeKiB, unsettled } from "../helpers/exe_pages.ts";
-import { noteWork, settleAfterWork, Settler, WORK_BURST, workNoted } from "../../lib/sys/settle.ts";
+import {
+  noteWork,
+  onSettle,
+  settle,
+  settleAfterWork,
+  Settler,
+  WORK_BURST,
+  workNoted,
+} from "../../lib/sys/settle.ts";
 import { restarted, signal, up } from "./_svscan.ts";
 import { mkfifo } from "../../lib/sys/fifo.ts";
 import { withFakeTimers } from "../helpers/fake_clock.ts";
@@ -108,6 +116,24 @@ Deno.test("svscan: after a log flood through an in-process logger, its memory is
     ref.end();
     assertEquals((await ref.proc.status).code, 0);
   });
+});
+
+Deno.test("settle: the parts registered give back what a burst grew, until they are gone", () => {
+  const gave: string[] = [];
+  const undoA = onSettle(() => gave.push("a"));
+  const undoB = onSettle(() => {
+    throw new Error("a part that cannot give back");
+  });
+  const undoC = onSettle(() => gave.push("c"));
+  settle();
+  assertEquals(gave, ["a", "c"], "a part that throws stops none of the others");
+  undoA();
+  undoB();
+  settle();
+  assertEquals(gave, ["a", "c", "c"]);
+  undoC();
+  settle();
+  assertEquals(gave, ["a", "c", "c"]);
 });
 
 Deno.test("Settler: settles once, after progress has stopped moving, and not while it moves", async () => {
