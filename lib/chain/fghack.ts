@@ -11,11 +11,15 @@ import { spawn } from "../sys/spawn.ts";
 import { sweep, waitChild } from "../sys/reaper.ts";
 import { getrlimit, type Limit, RLIMIT } from "../sys/rlimit.ts";
 import { getEnv } from "../sys/env.ts";
+import { ignoredVar } from "../sys/launched.ts";
 import { selfArgv } from "../common/self.ts";
 import { whichExec } from "../sys/path_search.ts";
 import { OPTION_FOR } from "./softlimit_args.ts";
 import type { Failure } from "../common/failure.ts";
 import { joinParts } from "../common/output.ts";
+
+/** The limits {@link spawn} sets in this process around posix_spawn (the child inherits them). */
+const AROUND_SPAWN: ReadonlySet<number> = new Set([RLIMIT.NOFILE, RLIMIT.STACK]);
 
 /** How many copies of the write end daemontools' fghack adds with dup(). */
 const COPIES = 30;
@@ -108,17 +112,22 @@ export async function runFghack(
     return open.includes(i) ? i : null;
   });
   let start = [...argv];
-  let viaDt = false;
-  // a program that cannot be found is reported as fghack's own failure
-  if (limits.length > 0 && whichExec(argv[0], getEnv(env, "PATH")) !== null) {
+  let childEnv = env;
+  // the open-files and stack limits are set around the spawn (the child inherits them); any
+  // other would starve Deno or fire at it: dt softlimit sets them in the child, before its exec.
+  // A program that cannot be found is reported as fghack's own failure.
+  const viaDt = limits.some((l) => !AROUND_SPAWN.has(l.resource)) &&
+    whichExec(argv[0], getEnv(env, "PATH")) !== null;
+  if (viaDt) {
     const opts = limits.flatMap((l) => [`-${OPTION_FOR[l.resource]}`, String(l.limit.cur)]);
     start = [...selfArgv("softlimit"), ...opts, "--", ...argv];
-    viaDt = true;
+    // that dt is Deno started directly: the signals given ignored are told it as bin/dt would
+    childEnv = [...env, ignoredVar()];
   }
   let pid: number;
   try {
     // dt softlimit sets the limits itself: Deno must not start under them
-    pid = spawn({ path: start[0], argv: start, env, fds, limits: viaDt ? [] : undefined });
+    pid = spawn({ path: start[0], argv: start, env: childEnv, fds, limits: viaDt ? [] : limits });
   } catch (e) {
     close(r);
     close(w);

@@ -127,6 +127,16 @@ export function ignoredAtStart(): bigint {
   return ignoredCache;
 }
 
+/**
+ * `DT_SIGIGN=…` for a dt this process starts directly (Deno, not through
+ * bin/dt): the signals this dt was started with ignored, which that one
+ * passes on in its turn ({@link ignoredAtStart}; it keeps the variable from
+ * what it starts).
+ */
+export function ignoredVar(): Uint8Array {
+  return enc.encode(`DT_SIGIGN=${ignoredAtStart().toString(16).padStart(16, "0")}`);
+}
+
 /** A launcher variable's value as a limit: `unlimited`, or a number. */
 function parseSoft(v: string | undefined): bigint | null {
   if (v === undefined || v === "") return null;

@@ -1,8 +1,8 @@
 /**
  * The signal state every program dt starts or execs begins with — a service,
  * a process logger, a finish script, the last program of a chain, `dt init`'s
- * PROG — is what daemontools (svscan, supervise, envdir, setuidgid) or tini
- * gives it under the same parent: SigBlk, SigIgn and SigCgt of
+ * PROG, fghack's child after softlimit — is what daemontools (svscan,
+ * supervise, envdir, setuidgid, softlimit and fghack) or tini gives it under the same parent: SigBlk, SigIgn and SigCgt of
  * /proc/self/status, through the launcher. Every signal at its default (not
  * Deno's ignored SIGPIPE, not glibc's 32 and 33), but those the parent left
  * ignored, which are passed on (HUP and USR1 too, which Deno handles itself).
@@ -159,6 +159,28 @@ for (const [label, parent] of PARENTS) {
       assertEquals(sigLines(got), sigLines(want));
     });
   });
+
+  // fghack waits for its child, which gets the signals and limits daemontools' gives it: from a
+  // dt that starts it itself (with `ulimit -Sn` below the hard limit, the open-files limit Deno
+  // raised is given back around the spawn), or through one more dt, started directly, that
+  // sets an address-space limit in it
+  for (const limits of [[], ["-m", "300000000"]]) {
+    const what = limits.length ? "fghack's child after softlimit -m" : "fghack's child";
+    Deno.test(`dispositions: ${what} as daemontools', under ${label}`, async () => {
+      needDaemontools();
+      const soft = ["sh", "-c", 'ulimit -Sn 1000 && exec "$@"', "sh"];
+      const prog = ["sh", "-c", `${STATUS} /proc/self/limits`];
+      const [refLimit, dtLimit] = limits.length
+        ? [[`${REF}/softlimit`, ...limits], [LAUNCHER, "softlimit", ...limits]]
+        : [[], [LAUNCHER]];
+      const want = await under(parent, [...soft, ...refLimit, `${REF}/fghack`, ...prog]);
+      const got = await under(parent, [...soft, ...dtLimit, "fghack", ...prog]);
+      assertEquals(sigLines(got), sigLines(want));
+      const limitLines = (t: string) =>
+        t.split("\n").filter((l) => /^Max (open files|address space|stack size)/.test(l));
+      assertEquals(limitLines(got), limitLines(want));
+    });
+  }
 
   Deno.test(`dispositions: dt init's PROG as tini's, under ${label}`, async () => {
     const tini = need("/usr/bin/tini", "tini");
