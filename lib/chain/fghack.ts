@@ -18,9 +18,6 @@ import { OPTION_FOR } from "./softlimit_args.ts";
 import type { Failure } from "../common/failure.ts";
 import { joinParts } from "../common/output.ts";
 
-/** The limits {@link spawn} sets in this process around posix_spawn (the child inherits them). */
-const AROUND_SPAWN: ReadonlySet<number> = new Set([RLIMIT.NOFILE, RLIMIT.STACK]);
-
 /** How many copies of the write end daemontools' fghack adds with dup(). */
 const COPIES = 30;
 
@@ -113,11 +110,10 @@ export async function runFghack(
   });
   let start = [...argv];
   let childEnv = env;
-  // the open-files and stack limits are set around the spawn (the child inherits them); any
-  // other would starve Deno or fire at it: dt softlimit sets them in the child, before its exec.
-  // A program that cannot be found is reported as fghack's own failure.
-  const viaDt = limits.some((l) => !AROUND_SPAWN.has(l.resource)) &&
-    whichExec(argv[0], getEnv(env, "PATH")) !== null;
+  // the limits are set in the child by dt softlimit, right before its exec (set here, they would
+  // starve Deno, or the spawn's own descriptor moves). A program that cannot be found is
+  // reported as fghack's own failure.
+  const viaDt = limits.length > 0 && whichExec(argv[0], getEnv(env, "PATH")) !== null;
   if (viaDt) {
     const opts = limits.flatMap((l) => [`-${OPTION_FOR[l.resource]}`, String(l.limit.cur)]);
     start = [...selfArgv("softlimit"), ...opts, "--", ...argv];
@@ -127,7 +123,13 @@ export async function runFghack(
   let pid: number;
   try {
     // dt softlimit sets the limits itself: Deno must not start under them
-    pid = spawn({ path: start[0], argv: start, env: childEnv, fds, limits: viaDt ? [] : limits });
+    pid = spawn({
+      path: start[0],
+      argv: start,
+      env: childEnv,
+      fds,
+      limits: viaDt ? [] : undefined,
+    });
   } catch (e) {
     close(r);
     close(w);

@@ -160,10 +160,9 @@ for (const [label, parent] of PARENTS) {
     });
   });
 
-  // fghack waits for its child, which gets the signals and limits daemontools' gives it: from a
-  // dt that starts it itself (with `ulimit -Sn` below the hard limit, the open-files limit Deno
-  // raised is given back around the spawn), or through one more dt, started directly, that
-  // sets an address-space limit in it
+  // fghack waits for its child, which gets the signals and limits daemontools' gives it; dt
+  // starts it through one more dt, started directly, that sets the limits in it: the
+  // open-files limit Deno raised (`ulimit -Sn` below the hard one), and one asked for
   for (const limits of [[], ["-m", "300000000"]]) {
     const what = limits.length ? "fghack's child after softlimit -m" : "fghack's child";
     Deno.test(`dispositions: ${what} as daemontools', under ${label}`, async () => {
