@@ -78,20 +78,8 @@ supervision() {
 }
 
 stop_scanner() {
-  local all
-  all=$(tree_pids "$scanner")
-  case $kind in
-    dt) kill -TERM "$scanner" 2>/dev/null || true ;;
-    daemontools)
-      kill -TERM "$scanner" 2>/dev/null || true
-      wait "$scanner" 2>/dev/null || true
-      /usr/bin/svc -dx "$scan"/* 2>/dev/null || true
-      /usr/bin/svc -dx "$scan"/*/log 2>/dev/null || true ;;
-  esac
-  wait "$scanner" 2>/dev/null || true
+  stop_tree "$kind" "$scanner" "$scan"
   scanner=
-  # shellcheck disable=SC2086
-  end_pids $all
 }
 
 cpu_ticks() { # utime + stime of the pids given

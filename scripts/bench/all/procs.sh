@@ -32,3 +32,22 @@ end_pids() {
     kill -KILL "$p" 2>/dev/null || true
   done
 }
+
+# stop_tree KIND SCANNER SCANDIR: stops a scanner this shell started and its tree. dt and s6 end
+# their services themselves; daemontools' supervisors outlive svscan and are told to go
+# (svc -dx, their loggers' too). What is left of the tree is ended by end_pids.
+stop_tree() {
+  local kind=$1 scanner=$2 dir=$3 all d
+  all=$(tree_pids "$scanner")
+  case $kind in
+    dt) kill -TERM "$scanner" 2>/dev/null || true ;;
+    daemontools)
+      kill -KILL "$scanner" 2>/dev/null || true
+      wait "$scanner" 2>/dev/null || true
+      for d in "$dir"/*/ "$dir"/*/log/; do /usr/bin/svc -dx "$d" 2>/dev/null || true; done ;;
+    s6) /usr/bin/s6-svscanctl -t "$dir" 2>/dev/null || kill -TERM "$scanner" 2>/dev/null || true ;;
+  esac
+  wait "$scanner" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  end_pids $all
+}

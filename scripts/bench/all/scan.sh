@@ -47,22 +47,8 @@ start_scanner() {
 }
 
 stop_scanner() {
-  local all d
-  all=$(tree_pids "$scanner")
-  case $kind in
-    dt) kill -TERM "$scanner" 2>/dev/null || true ;;
-    daemontools)
-      kill -KILL "$scanner" 2>/dev/null || true
-      wait "$scanner" 2>/dev/null || true
-      for d in "$scandir"/*/; do /usr/bin/svc -dx "$d" 2>/dev/null || true; done ;;
-    s6) /usr/bin/s6-svscanctl -t "$scandir" 2>/dev/null || kill -TERM "$scanner" 2>/dev/null || true ;;
-  esac
-  wait "$scanner" 2>/dev/null || true
+  stop_tree "$kind" "$scanner" "$scandir"
   scanner=
-  # the tree of this run, services included (a service outlives a KILLed daemontools supervise
-  # only briefly)
-  # shellcheck disable=SC2086
-  end_pids $all
 }
 
 # wait_up COUNT: reads COUNT bytes from the FIFO (one per started service)
