@@ -108,21 +108,16 @@ export async function runFghack(
     if (copies.includes(i)) return w;
     return open.includes(i) ? i : null;
   });
-  let start = [...argv];
-  let childEnv = env;
   // the limits are set in the child by dt softlimit, right before its exec (set here, they would
-  // starve Deno, or the spawn's own descriptor moves). A program that cannot be found is
-  // reported as fghack's own failure.
+  // starve Deno, or the spawn's own descriptor moves); Deno must not start under them. A program
+  // that cannot be found is reported as fghack's own failure.
   const viaDt = limits.length > 0 && whichExec(argv[0], getEnv(env, "PATH")) !== null;
-  if (viaDt) {
-    const opts = limits.flatMap((l) => [`-${OPTION_FOR[l.resource]}`, String(l.limit.cur)]);
-    start = [...selfArgv("softlimit"), ...opts, "--", ...argv];
-    // that dt is Deno started directly: the signals given ignored are told it as bin/dt would
-    childEnv = [...env, ignoredVar()];
-  }
+  const opts = limits.flatMap((l) => [`-${OPTION_FOR[l.resource]}`, String(l.limit.cur)]);
+  const start = viaDt ? [...selfArgv("softlimit"), ...opts, "--", ...argv] : [...argv];
+  // that dt is Deno started directly: the signals given ignored are told it as bin/dt would
+  const childEnv = viaDt ? [...env, ignoredVar()] : env;
   let pid: number;
   try {
-    // dt softlimit sets the limits itself: Deno must not start under them
     pid = spawn({
       path: start[0],
       argv: start,

@@ -21,6 +21,7 @@ import {
 import { type DirAt, ServiceDir } from "../supervise/service_dir.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { preparePeek } from "../sys/pipe_peek.ts";
+import { wantFdRing } from "../sys/uring.ts";
 import { logRunner } from "../logger/runner.ts";
 import { endOldKeepers, oldKeepers, type Pipe, PipeKeeper } from "./pipe_keeper.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
@@ -165,7 +166,8 @@ export class Scanner {
    * A timer keeps the process alive.
    */
   start(): void {
-    preparePeek(); // the loggers' shared pipe and epoll sets, and their io_uring
+    preparePeek(); // the loggers' shared pipe and epoll sets
+    wantFdRing(); // and their file steps through io_uring
     settleAfterWork(this.#settler); // a log flood's garbage is collected once it is over
     try {
       this.#watch = watchScanDir(this.dir, () => this.scan());
@@ -251,7 +253,8 @@ export class Scanner {
   #keepPipes(): void {
     const pipes = new Map<string, Pipe>();
     for (const e of this.#services.values()) {
-      if (e.pipe ?? e.out) pipes.set(e.name, e.pipe ?? e.out!.pipe);
+      const p = e.pipe ?? e.out?.pipe;
+      if (p) pipes.set(e.name, p);
     }
     this.#keeper.keep(pipes);
     if (this.#oldKeepers?.length) {

@@ -56,7 +56,6 @@ export interface EpollSetOptions {
 }
 
 interface Entry {
-  fd: number;
   onReady: () => number | void;
   on: boolean;
 }
@@ -94,8 +93,14 @@ export class EpollSet {
   /** Adds `fd` (disabled: call enable()); `onReady` is called when it is ready. */
   add(fd: number, onReady: () => number | void): Member {
     const id = this.#nextId++;
-    const e: Entry = { fd, onReady, on: false };
+    const e: Entry = { onReady, on: false };
     this.#members.set(id, e);
+    const disable = () => {
+      if (!e.on) return;
+      e.on = false;
+      lib().epoll_ctl(this.#fd, EPOLL_CTL_DEL, fd, this.#ev);
+      if (--this.#enabled === 0) this.#watch.pause();
+    };
     return {
       enable: () => {
         if (e.on || !this.#members.has(id)) return;
@@ -105,18 +110,9 @@ export class EpollSet {
         e.on = true;
         if (this.#enabled++ === 0 && !this.#holding) this.#watch.resume();
       },
-      disable: () => {
-        if (!e.on) return;
-        e.on = false;
-        lib().epoll_ctl(this.#fd, EPOLL_CTL_DEL, fd, this.#ev);
-        if (--this.#enabled === 0) this.#watch.pause();
-      },
+      disable,
       remove: () => {
-        if (e.on) {
-          e.on = false;
-          lib().epoll_ctl(this.#fd, EPOLL_CTL_DEL, fd, this.#ev);
-          if (--this.#enabled === 0) this.#watch.pause();
-        }
+        disable();
         this.#members.delete(id);
       },
     };

@@ -70,7 +70,7 @@ let beforeClose: (() => void) | null = null;
  * request never finds its descriptor closed, or its number given to another
  * file opened meanwhile.
  */
-export function beforeEachClose(f: (() => void) | null): void {
+export function beforeEachClose(f: () => void): void {
   beforeClose = f;
 }
 

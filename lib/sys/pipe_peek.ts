@@ -27,14 +27,11 @@ import { errno, lazyLibc } from "./libc.ts";
 import { spliceToFileAsync } from "./offset_io.ts";
 import { growPipe } from "./pipesize.ts";
 import { EpollSet, type Member } from "./epoll_set.ts";
-import { wantFdRing } from "./uring.ts";
+import { POLLHUP, pollNow } from "./read_ready.ts";
 
 const lib = lazyLibc({
   tee: { parameters: ["i32", "i32", "usize", "u32"], result: "isize" },
-  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
 });
-
-const POLLIN = 1, POLLHUP = 16;
 
 /**
  * True when no writer holds the pipe any more, whatever it still holds
@@ -42,11 +39,7 @@ const POLLIN = 1, POLLHUP = 16;
  * there will be.
  */
 function writersGone(fd: number): boolean {
-  const pfd = new Uint8Array(8);
-  const v = new DataView(pfd.buffer);
-  v.setInt32(0, fd, true);
-  v.setInt16(4, POLLIN, true);
-  return lib().poll(pfd, 1n, 0) === 1 && (v.getInt16(6, true) & POLLHUP) !== 0;
+  return (pollNow(fd) & POLLHUP) !== 0;
 }
 
 /**
@@ -81,14 +74,12 @@ let shared: { r: number; w: number; size: number; buf: Uint8Array<ArrayBuffer> }
 
 /**
  * Makes the private pipe and the two epoll sets now (a host that will peek
- * counts their four descriptors from the start), and has the loggers' file
- * steps go through io_uring from now on (uring.ts's {@link wantFdRing}).
+ * counts their four descriptors from the start).
  */
 export function preparePeek(): void {
   peekPipe();
   readySet();
   growthSet();
-  wantFdRing();
 }
 
 function peekPipe() {
@@ -212,8 +203,7 @@ export function peekFd(
     },
     async moveInto(n: number, file: number, offset: number) {
       let left = Math.min(n, delivered), moved = 0;
-      moving = true;
-      look();
+      moving = true; // a serve meanwhile sets the watch aside; the look below takes it up again
       try {
         while (left > 0) {
           const r = await spliceToFileAsync(fd, file, offset + moved, left);

@@ -19,19 +19,24 @@ const lib = lazyLibc({
 });
 
 const POLLIN = 1;
+/** poll(2)'s report that the other end is gone (a pipe with no writer left). */
+export const POLLHUP = 16;
 
-function pollfd(fd: number): Uint8Array<ArrayBuffer> {
+/**
+ * What poll(2) reports of `fd` for reading now, without waiting: its
+ * `revents` (POLLIN, {@link POLLHUP}, …), 0 when nothing is ready.
+ */
+export function pollNow(fd: number): number {
   const b = new Uint8Array(8);
   const v = new DataView(b.buffer);
   v.setInt32(0, fd, true);
   v.setInt16(4, POLLIN, true);
-  return b;
+  return lib().poll(b, 1n, 0) === 1 ? v.getInt16(6, true) : 0;
 }
 
 /** Resolves when `fd` is readable (data, EOF, or an error to be found by read). */
 export async function whenReadable(fd: number): Promise<void> {
-  const p = pollfd(fd);
-  if (lib().poll(p, 1n, 0) > 0) return;
+  if (pollNow(fd) !== 0) return;
   await onceReadable(fd);
 }
 

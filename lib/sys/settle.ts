@@ -125,8 +125,6 @@ export class Settler {
   readonly #quietMs: number;
   readonly #act: () => void;
   readonly #progress: () => number;
-  /** What the armed timer watches: the progress of a burst, or the work noted (a flood). */
-  #watching: () => number;
   #seen = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Work noted when this last settled (or was made). */
@@ -144,24 +142,24 @@ export class Settler {
   ) {
     this.#quietMs = quietMs;
     this.#act = act;
-    this.#progress = this.#watching = progress;
+    this.#progress = progress;
   }
 
   /** A burst began or went on: settle once `quietMs` pass from now with no progress. */
   busy(): void {
-    this.#watching = this.#progress;
     this.#seen = this.#progress();
-    this.#arm();
+    this.#arm(this.#progress);
   }
 
-  #arm(): void {
+  /** Arms the timer, which settles once `watching` (the progress of a burst, or the work noted) stood still. */
+  #arm(watching: () => number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     const t = setTimeout(() => {
       this.#timer = undefined;
-      const now = this.#watching();
+      const now = watching();
       if (now !== this.#seen) {
         this.#seen = now;
-        this.#arm();
+        this.#arm(watching);
       } else {
         this.#workAtSettle = work;
         this.#act();
@@ -179,9 +177,8 @@ export class Settler {
    */
   workDone(total: number): void {
     if (this.#timer !== undefined || total - this.#workAtSettle < WORK_BURST) return;
-    this.#watching = workNoted;
     this.#seen = work;
-    this.#arm();
+    this.#arm(workNoted);
   }
 
   /** No settle is due any more. */

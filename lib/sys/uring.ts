@@ -28,6 +28,7 @@ import { beforeEachClose, close, O, readSome } from "./fd.ts";
 import { errno, lazyLibc } from "./libc.ts";
 import { type Watched, watchReadable } from "./poller.ts";
 import { SysError } from "../common/errors.ts";
+import { ERRNO } from "../common/errno.ts";
 import { cpath, decodeStatx, type PathCalls, statxBuffer } from "./path_async.ts";
 
 const lib = lazyLibc({
@@ -64,7 +65,8 @@ const AT_FDCWD = -100, STATX_BASIC_STATS = 0x7ff;
 /** Submission entries; the completion queue has twice as many. */
 const ENTRIES = 256;
 const SQE = 64, CQE = 16;
-const EAGAIN = 11;
+/** The eventfd's counter, read to clear it. */
+const counter = new Uint8Array(8);
 /** "No offset" in a request: the file's own position (`current` is O_APPEND), or none (a pipe). */
 const NO_OFFSET = 0xffffffffffffffffn;
 
@@ -239,7 +241,7 @@ class Ring {
     if (this.#unsubmitted >= ENTRIES) this.#flush();
     const tail = r.getUint32(this.#sq.tail, true);
     if (tail - r.getUint32(this.#sq.head, true) >= ENTRIES) {
-      return req.resolve(-EAGAIN); // the kernel took none of them: not expected
+      return req.resolve(-ERRNO.EAGAIN); // the kernel took none of them: not expected
     }
     const idx = tail & r.getUint32(this.#sq.mask, true), at = idx * SQE;
     for (let i = 0; i < SQE; i += 8) s.setBigUint64(at + i, 0n);
@@ -270,7 +272,7 @@ class Ring {
     if (got === n) this.#unsubmitted = 0;
     else {
       // not taken (an error, or fewer): they fail with the reason, in submission order
-      const e = got < 0 ? errno() : EAGAIN, took = Math.max(0, got);
+      const e = got < 0 ? errno() : ERRNO.EAGAIN, took = Math.max(0, got);
       const r = this.#ring, tail = r.getUint32(this.#sq.tail, true);
       r.setUint32(this.#sq.tail, tail - (n - took), true);
       const ids = [...this.#pending.keys()].slice(-(n - took));
@@ -281,14 +283,15 @@ class Ring {
         req.resolve(-e);
       }
     }
-    this.#watch.resume();
-    this.#reap(); // requests done while submitting (a write to the page cache) are settled now
+    // requests done while submitting (a write to the page cache) are settled now; the poller
+    // watches the completions only for what is still in flight (its eventfd stays readable)
+    this.#reap();
+    if (this.#pending.size > 0) this.#watch.resume();
   }
 
   /** Takes every completion the ring holds and settles its request. */
   #reap(): void {
-    const buf = new Uint8Array(8);
-    readSome(this.#efd, buf);
+    readSome(this.#efd, counter);
     const r = this.#ring;
     let head = r.getUint32(this.#cq.head, true);
     const tail = r.getUint32(this.#cq.tail, true);
