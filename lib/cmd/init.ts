@@ -14,8 +14,6 @@ import { runInit } from "../init/run_init.ts";
 import { checkServiceTree } from "../init/services.ts";
 import { DEFAULT_GRACE_SECONDS, graceFromEnv } from "../proctree/grace.ts";
 import { startingEnv } from "../chain/run.ts";
-import { envChange, mergeEnv } from "../common/env_list.ts";
-import { encodeRaw } from "../common/raw_text.ts";
 import type { PlacedTree } from "../svscan/tree_state.ts";
 import type { LineOutput } from "../svscan/stdout_lines.ts";
 
@@ -81,13 +79,13 @@ export async function main(args: string[]): Promise<number> {
       fatal("dt init", 111, `unable to read directory ${opts.services}: `, e);
     }
     // loaded only for -S: PROG alone starts sooner
-    const { placeTree } = await import("../svscan/tree_state.ts");
+    const { placeTree, treeEnv } = await import("../svscan/tree_state.ts");
     try {
       tree = placeTree(opts.services, { mirror: "auto", env, log: errLine });
     } catch (e) {
       fatal("dt init", 111, e);
     }
-    env = mergeEnv(env, [envChange("DT_SERVICES", encodeRaw(tree.dir))]);
+    env = treeEnv(env, tree);
   }
   let output: LineOutput | undefined;
   if (opts.logPrefix) {

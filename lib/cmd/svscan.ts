@@ -14,11 +14,10 @@
  * @module
  */
 import { errLine, fatal } from "../common/output.ts";
-import { envChange, mergeEnv } from "../common/env_list.ts";
-import { encodeRaw } from "../common/raw_text.ts";
 import { startingEnv } from "../sys/launched.ts";
 import { setSubreaper } from "../sys/proc.ts";
 import { runScanner, type RunScannerOptions } from "../svscan/run_scanner.ts";
+import type { PlacedTree } from "../svscan/tree_state.ts";
 
 /** Runs svscan until TERM or INT. */
 export async function main(args: string[]): Promise<number> {
@@ -39,22 +38,20 @@ export async function main(args: string[]): Promise<number> {
   }
   const opts: RunScannerOptions = { reaping: false };
   if (readOnly) {
-    const { placeTree } = await import("../svscan/tree_state.ts");
-    let env = startingEnv();
-    const tree = (() => {
-      try {
-        return placeTree(Deno.cwd(), { mirror: "always", env, log: errLine });
-      } catch (e) {
-        fatal("svscan", 111, e);
-      }
-    })();
+    const { placeTree, treeEnv } = await import("../svscan/tree_state.ts");
+    const env = startingEnv();
+    let tree: PlacedTree;
+    try {
+      tree = placeTree(Deno.cwd(), { mirror: "always", env, log: errLine });
+    } catch (e) {
+      fatal("svscan", 111, e);
+    }
     try {
       Deno.chdir(tree.dir);
     } catch (e) {
       fatal("svscan", 111, `unable to chdir to ${tree.dir}: `, e);
     }
-    env = mergeEnv(env, [envChange("DT_SERVICES", encodeRaw(tree.dir))]);
-    opts.env = env;
+    opts.env = treeEnv(env, tree);
     opts.mirror = tree.mirror ?? undefined;
   }
   if (logPrefix) {

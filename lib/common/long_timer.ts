@@ -105,3 +105,16 @@ export function clearLongTimeout(t: LongTimeout | undefined): void {
 export function sleep(ms: number, clock: TimerClock = RUNTIME_CLOCK): Promise<void> {
   return new Promise((resolve) => void new LongTimeout(resolve, ms, clock));
 }
+
+/**
+ * Resolves once every promise of `ps` has, or at `deadline` (epoch ms, as
+ * `Date.now()`), whichever comes first; at once when the deadline is past.
+ * The deadline may be any distance away (a grace period a user chose).
+ */
+export async function waitAll(ps: readonly Promise<unknown>[], deadline: number): Promise<void> {
+  const left = deadline - Date.now();
+  if (left <= 0) return;
+  let t: LongTimeout | undefined;
+  await Promise.race([Promise.all(ps), new Promise<void>((r) => t = setLongTimeout(r, left))]);
+  clearLongTimeout(t);
+}

@@ -9,8 +9,8 @@
 import { close, pipe } from "../sys/fd.ts";
 import { preparePeek } from "../sys/pipe_peek.ts";
 import { isatty } from "../sys/tty.ts";
-import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../common/long_timer.ts";
-import { type LineOutput, PrefixedInput } from "../svscan/stdout_lines.ts";
+import { waitAll } from "../common/long_timer.ts";
+import { type LineOutput, prefixOutput } from "../svscan/stdout_lines.ts";
 
 /** PROG's side of the output: the fds it is started with, and the end of its lines. */
 export interface ProgOutput {
@@ -30,10 +30,8 @@ export interface ProgOutput {
 export function prefixProgOutput(name: string, output: LineOutput): ProgOutput | null {
   if (isatty(1)) return null;
   preparePeek();
-  const [r, w] = pipe();
+  const { pipe: [r, w], input } = prefixOutput(pipe(), name, output);
   let writeEnd = w;
-  // (no fault to hear of: the output never fails a write, it drops them once stdout is gone)
-  const input = new PrefixedInput(r, name, output, () => {});
   return {
     fds: [0, w, 2],
     started() {
@@ -42,12 +40,7 @@ export function prefixProgOutput(name: string, output: LineOutput): ProgOutput |
     },
     async finish(deadline: number) {
       this.started();
-      let t: LongTimeout | undefined;
-      await Promise.race([
-        input.ended,
-        new Promise<void>((r) => t = setLongTimeout(r, Math.max(1, deadline - Date.now()))),
-      ]);
-      clearLongTimeout(t);
+      await waitAll([input.ended], deadline);
       input.close();
       close(r);
     },

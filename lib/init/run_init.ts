@@ -151,16 +151,16 @@ export async function runInit(run: InitRun): Promise<number> {
     return code;
   };
 
-  if (opts.services !== null) {
+  if (run.tree) {
     // loaded only for -S: PROG alone starts sooner
     const { Scanner } = await import("../svscan/scanner.ts");
     (await import("../svscan/host_process.ts")).hostSupervisors("init");
-    const tree = run.tree!;
+    const tree = run.tree;
     if (tree.mirror) {
       verbose(`${tree.given} cannot hold supervise/: the services' state is in ${tree.dir}`);
     }
     verbose(`DT_SERVICES=${tree.dir}`);
-    scanner = new Scanner(tree.scan, {
+    scanner = new Scanner(tree.mirror?.dir ?? tree.given, {
       env: run.env,
       mirror: tree.mirror ?? undefined,
       output: run.output,

@@ -99,7 +99,7 @@ export function resolvesToLogger(word: string, pathVar: string | undefined): boo
 }
 
 /** The largest `log/run` read to see whether it is a canonical one (they are a line or two). */
-const RUN_MAX = 64 << 10;
+export const RUN_MAX = 64 << 10;
 
 /**
  * The plan for the held log directory's `run`, or null to start it as a

@@ -18,7 +18,7 @@ import {
   AT_FDCWD,
   fstat,
   mkdirAt,
-  readDirNames,
+  namesAt,
   readLinkAt,
   tryOpenAt,
   tryStatAt,
@@ -129,14 +129,10 @@ export class ServiceDir {
 
   /** The names in the directory (raw bytes kept); null when it cannot be read. */
   names(): Set<string> | null {
-    const fd = tryOpenAt(this.#fd, ".", O.RDONLY | O.DIRECTORY);
-    if (fd < 0) return null;
     try {
-      return new Set(readDirNames(fd));
+      return new Set(namesAt(this.#fd));
     } catch {
       return null;
-    } finally {
-      close(fd);
     }
   }
 

@@ -51,12 +51,22 @@ export function takeDirectory(label: string, at?: DirAt, held?: ServiceDir | nul
   }
 }
 
+/**
+ * Makes `supervise/` in `dir` where it is missing and opens its `lock`
+ * (made where missing) for writing, as a supervisor does before it takes
+ * the lock; `label` names it in errors. Throws `SysError` or `FileKindError`.
+ */
+export function openLock(dir: ServiceDir, label = `${dir.label}/supervise/lock`): number {
+  dir.openSupervise(true);
+  const fd = openHeld(dir.sup, "lock", O.WRONLY | O.APPEND | O.CREAT, { label, kind: "file" });
+  if (fd < 0) throw new SysError("open", -fd, label);
+  return fd;
+}
+
 function lock(dir: ServiceDir, label: string): number {
   let fd = -1;
   try {
-    dir.openSupervise(true);
-    fd = openHeld(dir.sup, "lock", O.WRONLY | O.APPEND | O.CREAT, { label, kind: "file" });
-    if (fd < 0) throw new SysError("open", -fd, label);
+    fd = openLock(dir, label);
     if (!flock(fd, LOCK.EX | LOCK.NB, label)) throw new SysError("flock", ERRNO.EAGAIN, label);
     return fd;
   } catch (e) {

@@ -12,8 +12,7 @@
 import { leftRunning, startTime } from "../supervise/running.ts";
 import { type Pipe, pipeId, reopen, same } from "./pipe_keeper.ts";
 import { kill, SIG } from "../sys/signal.ts";
-import { close, O } from "../sys/fd.ts";
-import { readDirNames, tryOpenAt } from "../sys/dir_fd.ts";
+import { namesAt } from "../sys/dir_fd.ts";
 import { type DirAt, ServiceDir } from "../supervise/service_dir.ts";
 
 /** An old readproctitle, and its pipe opened again. */
@@ -63,13 +62,7 @@ function servicesPipes(dir: string): Set<string> {
   withDir(dir, undefined, (scan) => {
     let names: string[];
     try {
-      const fd = tryOpenAt(scan.fd, ".", O.RDONLY | O.DIRECTORY);
-      if (fd < 0) return;
-      try {
-        names = readDirNames(fd).filter((n) => !n.startsWith("."));
-      } finally {
-        close(fd);
-      }
+      names = namesAt(scan.fd).filter((n) => !n.startsWith("."));
     } catch {
       return;
     }

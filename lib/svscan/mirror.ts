@@ -38,7 +38,7 @@ import {
   type FileStat,
   fstat,
   mkdirAt,
-  readDirNames,
+  namesAt,
   readLinkAt,
   renameAt,
   symlinkAt,
@@ -48,6 +48,7 @@ import {
 } from "../sys/dir_fd.ts";
 import { ownDirectory, readHeld } from "../sys/held_file.ts";
 import { recogniseLogRun } from "../logger/recognise.ts";
+import { RUN_MAX } from "../logger/plan.ts";
 import { parseScript } from "../multilog/script.ts";
 import { RuntimeDirError } from "./runtime_dir.ts";
 import { type ScanWatch, watchScanDir } from "./watch.ts";
@@ -56,15 +57,13 @@ import { type ScanWatch, watchScanDir } from "./watch.ts";
 const SERVICE_STATE = new Set(["supervise", "log"]);
 /** Names in `log/` that are the mirror's own, whatever `log/run` says. */
 const LOG_STATE = ["supervise", "main"];
-/** The largest `log/run` read to find the logger's directories (as the scanner reads it). */
-const RUN_MAX = 64 << 10;
 
 /**
  * True when no account but root and `uid` can write a directory of this
  * owner and mode: a symbolic link in it is the admin's, and followed.
  */
 export function adminDirectory(st: { uid: number; mode: number }, uid: number): boolean {
-  return (st.uid === 0 || st.uid === uid) && (st.mode & 0o022) === 0;
+  return ownDirectory(st, uid) || ownDirectory(st, 0);
 }
 
 /**
@@ -173,7 +172,7 @@ export class TreeMirror {
    */
   sync(): void {
     if (this.#srcFd < 0) return;
-    const names = namesIn(this.#srcFd, this.source);
+    const names = namesAt(this.#srcFd, this.source);
     const present = new Set<string>();
     for (const name of names) {
       if (name.startsWith(".")) continue;
@@ -184,7 +183,7 @@ export class TreeMirror {
         this.#warn(`svscan: warning: unable to mirror ${this.source}/${name}: ${reason(e)}`);
       }
     }
-    for (const name of namesIn(this.#dirFd, this.dir)) {
+    for (const name of namesAt(this.#dirFd, this.dir)) {
       if (name.startsWith(".") || present.has(name)) continue;
       this.#retire(name);
     }
@@ -284,7 +283,7 @@ export class TreeMirror {
    */
   #links(sfd: number, trusted: boolean, mfd: number, base: string, own: Set<string>): void {
     const want = new Map<string, string>();
-    for (const n of namesIn(sfd, base)) {
+    for (const n of namesAt(sfd, base)) {
       if (own.has(n)) continue;
       if (!trusted) {
         const st = tryStatAt(sfd, n, false);
@@ -312,7 +311,7 @@ export class TreeMirror {
         if (m < 0) throw new SysError("rename", -m, at);
       } // anything else (a file a service made there) is the runtime's: left alone
     }
-    for (const n of namesIn(mfd, base)) {
+    for (const n of namesAt(mfd, base)) {
       if (want.has(n) || own.has(n)) continue;
       const now = readLinkAt(mfd, n);
       if (typeof now === "string" && now === `${base}/${n}`) unlinkAt(mfd, n);
@@ -331,17 +330,6 @@ export class TreeMirror {
         }`,
       );
     }
-  }
-}
-
-/** The names in a held directory (read through a fresh descriptor: the offset starts at 0). */
-function namesIn(fd: number, label: string): string[] {
-  const d = tryOpenAt(fd, ".", O.RDONLY | O.DIRECTORY);
-  if (d < 0) throw new SysError("open", -d, label);
-  try {
-    return readDirNames(d, label);
-  } finally {
-    close(d);
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { SysError } from "../common/errors.ts";
 import { close, O } from "../sys/fd.ts";
-import { AT_FDCWD, type FileStat, readDirNames, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
+import { AT_FDCWD, type FileStat, namesAt, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
 import { ownDirectory } from "../sys/held_file.ts";
 import type { DirAt } from "../supervise/service_dir.ts";
 
@@ -35,13 +35,7 @@ export class ScanDir {
       this.#trusted = typeof st !== "number" && ownDirectory(st);
       this.#fd = fd;
     }
-    const fd = tryOpenAt(this.#fd, ".", O.RDONLY | O.DIRECTORY);
-    if (fd < 0) throw new SysError("open", -fd, this.path);
-    try {
-      return readDirNames(fd, this.path);
-    } finally {
-      close(fd);
-    }
+    return namesAt(this.#fd, this.path);
   }
 
   /** Where service `name` is opened from. */

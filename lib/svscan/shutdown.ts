@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { clearLongTimeout, type LongTimeout, setLongTimeout, sleep } from "../common/long_timer.ts";
+import { sleep, waitAll } from "../common/long_timer.ts";
 import { close } from "../sys/fd.ts";
 import { SIG, signalIfThere } from "../sys/signal.ts";
 import { descendants } from "../proctree/descendants.ts";
@@ -83,15 +83,4 @@ export async function stopServices(
   for (const sv of logs) if (sv.pid) sv.control("k");
   await waitAll(logs.map((s) => s.done), Date.now() + 1000);
   for (const e of entries) closeLogInput(e, false); // (write ends closed above)
-}
-
-async function waitAll(ps: Promise<void>[], deadline: number): Promise<void> {
-  const left = deadline - Date.now();
-  if (left <= 0) return;
-  let t: LongTimeout | undefined;
-  await Promise.race([
-    Promise.all(ps),
-    new Promise<void>((r) => t = setLongTimeout(r, left)), // the grace may be any length
-  ]);
-  clearLongTimeout(t);
 }

@@ -27,14 +27,13 @@
 import { concat } from "../common/bytes.ts";
 import { ERRNO } from "../common/errno.ts";
 import { reason, SysError } from "../common/errors.ts";
-import { errLine } from "../common/output.ts";
 import { writeSomeAsync } from "../sys/offset_io.ts";
 import { watchWritable } from "../sys/poller.ts";
 import { PipeReader } from "../logger/pipe_reader.ts";
 import { LinePrefixer } from "../logger/line_prefix.ts";
 
 /** The most input framed at once (what one input may have queued for stdout, before the prefixes). */
-export const STEP = 64 << 10;
+const STEP = 64 << 10;
 /** The most written to stdout in one write(2): several inputs' framed lines joined. */
 const BATCH = 256 << 10;
 
@@ -60,17 +59,12 @@ export class LineOutput {
   #broken = false;
 
   /**
-   * Writes to `fd` (default 1); `warn` gets the one warning said when it
-   * breaks (the text after `PROG: warning: `).
+   * Writes to `fd`; `warn` gets the one warning said when it breaks (the
+   * text after `PROG: warning: `).
    */
-  constructor(fd = 1, warn: (text: string) => void = (t) => errLine(`svscan: warning: ${t}`)) {
+  constructor(fd: number, warn: (text: string) => void) {
     this.#fd = fd;
     this.#warn = warn;
-  }
-
-  /** Bytes queued or being written. */
-  get pending(): number {
-    return this.#queue.reduce((n, q) => n + q.bytes.length, 0);
   }
 
   /** Queues `bytes` (whole lines); resolves once they are written (or dropped: stdout is gone). */
@@ -143,8 +137,7 @@ export function prefixOutput(
   name: string,
   output: LineOutput,
 ): PrefixedOutput {
-  // (no fault to hear of: the output never fails a write, it drops them once stdout is gone)
-  return { pipe, input: new PrefixedInput(pipe[0], name, output, () => {}) };
+  return { pipe, input: new PrefixedInput(pipe[0], name, output) };
 }
 
 /** One pipe's lines, prefixed with `name`, on a {@link LineOutput}. */
@@ -155,16 +148,14 @@ export class PrefixedInput {
   readonly #ended = Promise.withResolvers<void>();
 
   /**
-   * Reads `fd` (a pipe's read end, which stays the caller's) for `name`;
-   * `onFault` hears of a failure of the output (the reader stops).
+   * Reads `fd` (a pipe's read end, which stays the caller's) for `name`.
+   * No fault to report: the output never fails a write (it drops them once
+   * stdout is gone).
    */
-  constructor(fd: number, name: string, out: LineOutput, onFault: (e: unknown) => void) {
+  constructor(fd: number, name: string, out: LineOutput) {
     this.#prefixer = new LinePrefixer(name);
     this.#out = out;
-    this.#reader = new PipeReader(fd, (e) => {
-      this.#ended.resolve();
-      onFault(e);
-    });
+    this.#reader = new PipeReader(fd, () => this.#ended.resolve());
     this.#reader.attach(
       (b) => this.#sink(b),
       () => this.#out.write(this.#prefixer.end()).then(() => this.#ended.resolve()),

@@ -7,26 +7,29 @@
  * @module
  */
 import { isErrno, reason, SysError } from "../common/errors.ts";
+import { envChange, mergeEnv } from "../common/env_list.ts";
+import { encodeRaw } from "../common/raw_text.ts";
 import { close, O } from "../sys/fd.ts";
 import { AT_FDCWD, fstat, readDirNames, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
-import { openHeld, ownDirectory } from "../sys/held_file.ts";
+import { ownDirectory } from "../sys/held_file.ts";
 import { getEnv } from "../sys/env.ts";
 import { ServiceDir } from "../supervise/service_dir.ts";
+import { openLock } from "../supervise/take.ts";
 import { TreeMirror } from "./mirror.ts";
 import { chooseRuntimeDir, RuntimeDirError } from "./runtime_dir.ts";
 
-/** A tree placed: what to scan, and the mirror when there is one. */
+/**
+ * A tree placed: where its services are reached, and the mirror when there
+ * is one. The scanner scans the mirror's directory, or else the tree as
+ * given (its messages as daemontools').
+ */
 export interface PlacedTree {
   /** Where the services are reached, absolute: the tree itself, or its mirror. `DT_SERVICES` names it. */
   readonly dir: string;
-  /** What the scanner scans: the tree as given (its messages as daemontools'), or the mirror. */
-  readonly scan: string;
   /** The tree as given. */
   readonly given: string;
   /** The mirror in the runtime directory, or null when the tree holds its own state. */
   readonly mirror: TreeMirror | null;
-  /** The runtime directory chosen, or null. */
-  readonly runtime: string | null;
 }
 
 /** `dir` from the root: as given when it is absolute, else from the working directory. */
@@ -93,12 +96,7 @@ export function holdsState(dir: string): boolean {
 /** True unless making or opening `supervise/lock` for writing is refused. */
 function canLock(dir: ServiceDir): boolean {
   try {
-    dir.openSupervise(true);
-    const lock = openHeld(dir.sup, "lock", O.WRONLY | O.APPEND | O.CREAT, {
-      label: `${dir.label}/supervise/lock`,
-      kind: "file",
-    });
-    if (lock >= 0) close(lock);
+    close(openLock(dir));
     return true;
   } catch (e) {
     return !refused(e);
@@ -123,7 +121,7 @@ export interface PlaceOptions {
  */
 export function placeTree(dir: string, opts: PlaceOptions): PlacedTree {
   if (opts.mirror === "auto" && holdsState(dir)) {
-    return { dir: absolute(dir), scan: dir, given: dir, mirror: null, runtime: null };
+    return { dir: absolute(dir), given: dir, mirror: null };
   }
   const runtime = chooseRuntimeDir({
     DT_RUNTIME_DIR: getEnv(opts.env, "DT_RUNTIME_DIR"),
@@ -138,5 +136,10 @@ export function placeTree(dir: string, opts: PlaceOptions): PlacedTree {
     const where = e instanceof SysError && e.path !== undefined ? `${e.path}: ` : "";
     throw new RuntimeDirError(`unable to mirror ${dir} in ${runtime}: ${where}${reason(e)}`, e);
   }
-  return { dir: mirror.dir, scan: mirror.dir, given: dir, mirror, runtime };
+  return { dir: mirror.dir, given: dir, mirror };
+}
+
+/** `env` with `DT_SERVICES` naming the tree placed (its `dir`), for the services and PROG. */
+export function treeEnv(env: readonly Uint8Array[], tree: PlacedTree): Uint8Array[] {
+  return mergeEnv(env, [envChange("DT_SERVICES", encodeRaw(tree.dir))]);
 }

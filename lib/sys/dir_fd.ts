@@ -15,7 +15,7 @@ import { ERRNO } from "../common/errno.ts";
 import { SysError } from "../common/errors.ts";
 import { decodeRaw } from "../common/raw_text.ts";
 import { cstr, errno, lazyLibc } from "./libc.ts";
-import { O } from "./fd.ts";
+import { close, O } from "./fd.ts";
 
 const lib = lazyLibc({
   openat: { parameters: ["i32", "buffer", "i32", "u32"], result: "i32" },
@@ -176,6 +176,21 @@ export function readDirNames(fd: number, label?: string): string[] {
       }
       at += len;
     }
+  }
+}
+
+/**
+ * Every name in the held directory `fd` (as {@link readDirNames}), read
+ * through a fresh descriptor, so the held one's offset is never moved.
+ * Throws {@link SysError} naming `label` when it cannot be opened or read.
+ */
+export function namesAt(fd: number, label?: string): string[] {
+  const d = tryOpenAt(fd, ".", O.RDONLY | O.DIRECTORY);
+  if (d < 0) throw new SysError("open", -d, label);
+  try {
+    return readDirNames(d, label);
+  } finally {
+    close(d);
   }
 }
 
