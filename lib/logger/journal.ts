@@ -46,7 +46,7 @@
 import { FileKindError } from "../common/errors.ts";
 import { close, O } from "../sys/fd.ts";
 import { fstat } from "../sys/dir_fd.ts";
-import { openHeld } from "../sys/held_file.ts";
+import { type HeldService, openHeld } from "../sys/held_file.ts";
 import { ftruncate, ftruncateAsync, pwriteAsync } from "../sys/offset_io.ts";
 import type { Peeker } from "../sys/pipe_peek.ts";
 import type { Rotated } from "../multilog/logdir.ts";
@@ -56,42 +56,52 @@ import type { Ledger } from "./pipe_reader.ts";
 /** The journal's name in the log's `supervise/` directory. */
 export const JOURNAL = "journal";
 
+/** How messages name the journal of the held log directory `held`. */
+export function journalLabel(held: HeldService): string {
+  return `${held.label}/supervise/${JOURNAL}`;
+}
+
+/** The journal, open: its descriptor, and its size when opened. */
+export interface OpenJournal {
+  fd: number;
+  size: number;
+}
+
 /**
  * Opens the journal in the held `supervise/` `sup` (`label` names it in
  * messages), read and write, made when `create`: without following a link,
- * without waiting, a regular file with one name or nothing. Its descriptor;
- * -ENOENT when there is none and `create` is false. Throws
- * {@link FileKindError} for a file of another kind (or with other names),
- * SysError when it cannot be opened.
+ * without waiting, a regular file with one name or nothing. Null when there
+ * is none and `create` is false. Throws {@link FileKindError} for a file of
+ * another kind (or with other names), SysError when it cannot be opened.
  */
-export function openJournal(sup: number, label: string, create: boolean): number {
+export function openJournal(sup: number, label: string, create: boolean): OpenJournal | null {
   const fd = openHeld(sup, JOURNAL, O.RDWR | (create ? O.CREAT : 0), { label, kind: "file" });
-  if (fd < 0) return fd;
-  let links: number;
+  if (fd < 0) return null;
+  let st: { nlink: number; size: number };
   try {
-    links = fstat(fd, label).nlink;
+    st = fstat(fd, label);
   } catch (e) {
     close(fd);
     throw e;
   }
-  if (links !== 1) {
+  if (st.nlink !== 1) {
     close(fd);
     throw new FileKindError(label, "hardlink", "file");
   }
-  return fd;
+  return { fd, size: st.size };
 }
 
 /** Empties the journal in `sup`, if there is one that can be (what it says went stale). */
 export function forgetJournal(sup: number, label: string): void {
-  let fd: number;
+  let j: OpenJournal | null;
   try {
-    fd = openJournal(sup, label, false);
+    j = openJournal(sup, label, false);
   } catch {
     return; // not one dt made: nothing of dt's to forget
   }
-  if (fd < 0) return;
-  ftruncate(fd, 0);
-  close(fd);
+  if (j === null) return;
+  ftruncate(j.fd, 0);
+  close(j.fd);
 }
 
 /** The file is cut back to its header once the moved bytes pass this. */

@@ -20,13 +20,20 @@
 import { reason } from "../common/errors.ts";
 import { hasRawBytes } from "../common/raw_text.ts";
 import { close, dupCloexec, O } from "../sys/fd.ts";
-import { AT_FDCWD, fstat, readDirNames, readLinkAt, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
+import { AT_FDCWD, readDirNames, readLinkAt, tryOpenAt, tryStatAt } from "../sys/dir_fd.ts";
 import { type HeldService, openHeld } from "../sys/held_file.ts";
 import { type FsCredentials, withFsCredentials } from "../sys/fscreds.ts";
 import { ftruncate, pread } from "../sys/offset_io.ts";
 import type { ParsedScript } from "../multilog/script.ts";
 import { HEADER_SIZE } from "./journal_header.ts";
-import { type CurrentFile, forgetJournal, LogJournal, openJournal } from "./journal.ts";
+import {
+  type CurrentFile,
+  forgetJournal,
+  journalLabel,
+  LogJournal,
+  type OpenJournal,
+  openJournal,
+} from "./journal.ts";
 import type { LoggerPlan } from "./plan.ts";
 import {
   type LogFile,
@@ -100,15 +107,15 @@ export function openJournalled(
   current: CurrentFile,
   log: (line: string) => void,
 ): LogJournal | null {
-  const label = `${held.label}/supervise/journal`;
+  const label = journalLabel(held);
   if (!plan.journaled) {
     forgetJournal(held.sup, label);
     return null;
   }
-  let fd: number;
+  let j: OpenJournal | null;
   try {
-    fd = openJournal(held.sup, label, true);
-    if (fd < 0) return null;
+    j = openJournal(held.sup, label, true);
+    if (j === null) return null;
   } catch (e) {
     log(
       `multilog: warning: unable to open ${label}: ${
@@ -120,7 +127,7 @@ export function openJournalled(
   const main = plan.script.dirs[0].path;
   try {
     recoverLog(
-      fd,
+      j,
       main.startsWith("/") ? main : `${cwd}/${main}`,
       plan.account,
       pipe,
@@ -129,32 +136,28 @@ export function openJournalled(
   } catch (e) {
     log(`multilog: warning: ${held.label}: unable to recover from the log journal: ${reason(e)}`);
   }
-  return new LogJournal(fd, current);
+  return new LogJournal(j.fd, current);
 }
 
 /**
- * Reads the journal `journal` (left open), acts on it, empties it: the
- * log directory `dir` is read with `account`'s rights (the process's own
- * without one), through one descriptor. Throws SysError when the directory
- * cannot be read.
+ * Reads the journal `journal` (left open; its size as it was opened), acts
+ * on it, empties it: the log directory `dir` is read with `account`'s
+ * rights (the process's own without one), through one descriptor. Throws
+ * SysError when the directory cannot be read.
  */
 export function recoverLog(
-  journal: number,
+  journal: OpenJournal,
   dir: string,
   account: FsCredentials | undefined,
   pipe: PipeHead,
   script?: ParsedScript,
 ): Recovered {
+  const { fd, size } = journal;
+  if (size === 0) return NOTHING; // the first start, or a logger that never journaled
   const first = new Uint8Array(HEADER_SIZE);
-  let size: number, got = 0;
+  let got: number;
   try {
-    size = fstat(journal).size;
-    if (size === 0) return NOTHING; // the first start, or a logger that never journaled
-    while (got < HEADER_SIZE) {
-      const r = pread(journal, first.subarray(got), got);
-      if (r <= 0) break;
-      got += r;
-    }
+    got = preadFull(fd, first, 0);
   } catch {
     return NOTHING;
   }
@@ -183,7 +186,7 @@ export function recoverLog(
     if (done.skipped > 0) pipe.skip(done.skipped);
     return done;
   } finally {
-    ftruncate(journal, 0); // (the next journal is emptied before its first chunk anyway)
+    ftruncate(fd, 0); // (the next journal is emptied before its first chunk anyway)
   }
 }
 
@@ -203,7 +206,7 @@ function filesFrom(d: number, ino: number, size: number): LogFile[] | null {
   if (at === -1) return null;
   return found.slice(at).map((f, i) => {
     const from = i === 0 ? Math.min(size, f.size) : 0;
-    return { ...f, from, bytes: readFrom(d, f.name, from) };
+    return { name: f.name, size: f.size, bytes: readFrom(d, f.name, from, f.size) };
   });
 }
 
@@ -220,27 +223,30 @@ function openLogFile(d: number, name: string, flags: number): number {
   }
 }
 
-/** The bytes of the log file `name` in `d` from `from` to its end. */
-function readFrom(d: number, name: string, from: number): Uint8Array {
+/**
+ * The bytes of the log file `name` in `d` from `from` to its end; `size` is
+ * its size as listed (it cannot grow: no logger writes it yet).
+ */
+function readFrom(d: number, name: string, from: number, size: number): Uint8Array {
   const fd = openLogFile(d, name, O.RDONLY);
   if (fd < 0) return new Uint8Array(0);
   try {
-    let buf = new Uint8Array(Math.max(0, fstat(fd).size - from) + 1);
-    let got = 0;
-    for (;;) {
-      if (got === buf.length) {
-        const more = new Uint8Array(buf.length * 2);
-        more.set(buf);
-        buf = more;
-      }
-      const r = pread(fd, buf.subarray(got), from + got);
-      if (r <= 0) break;
-      got += r;
-    }
-    return buf.subarray(0, got);
+    const buf = new Uint8Array(size - from);
+    return buf.subarray(0, preadFull(fd, buf, from));
   } finally {
     close(fd);
   }
+}
+
+/** pread(2) into `buf` from `offset` until it is full or the file ends; the bytes read. */
+function preadFull(fd: number, buf: Uint8Array<ArrayBuffer>, offset: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const r = pread(fd, buf.subarray(got), offset + got);
+    if (r <= 0) break;
+    got += r;
+  }
+  return got;
 }
 
 /** Cuts the log file `name` in `d` back to `size` bytes. */

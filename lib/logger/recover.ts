@@ -60,13 +60,10 @@ export function readJournal(first: Uint8Array, size: number): JournalSays {
 /** One file of the log directory, as recovery reads it. */
 export interface LogFile {
   name: string;
-  ino: number;
   /** Its size. */
   size: number;
-  /** Its bytes from `from` to the end. */
+  /** Its bytes to the end, from where recovery reads it (see {@link recoverChunk}). */
   bytes: Uint8Array;
-  /** Where `bytes` start in the file. */
-  from: number;
 }
 
 const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
@@ -83,19 +80,19 @@ export function logFileOrder(names: readonly string[]): string[] {
 
 /**
  * The decision for a chunk none of which left the pipe: `h` the journal's
- * header, `head` the pipe's first `h.n` bytes (null when it cannot be looked
- * at), `files` the log files from the one the header names on, oldest first
- * (null when that file is gone), each read from the header's size (the
- * first) or from its start, `script` the logger's when its patterns keep
- * lines out.
+ * header, `head` the pipe's first `h.n` bytes (all of them: the caller
+ * gives up when the pipe holds fewer), `files` the log files from the one
+ * the header names on, oldest first (null when that file is gone), each
+ * read from the header's size (the first) or from its start, `script` the
+ * logger's when its patterns keep lines out.
  */
 export function recoverChunk(
   h: JournalHeader,
-  head: Uint8Array | null,
+  head: Uint8Array,
   files: readonly LogFile[] | null,
   script?: ParsedScript,
 ): Recovered {
-  if (head === null || head.length < h.n || files === null) return NOTHING;
+  if (files === null) return NOTHING;
   let lines = 0, partial = 0, last = "";
   for (const f of files) {
     const text = f.bytes;

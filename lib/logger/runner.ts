@@ -21,7 +21,7 @@ import type { InProcessService, ServiceRunner } from "../sys/in_process.ts";
 import { MultilogEngine } from "../multilog/engine.ts";
 import { MultilogError } from "../multilog/errors.ts";
 import { Cancelled } from "../multilog/files.ts";
-import { forgetJournal, type LogJournal } from "./journal.ts";
+import { forgetJournal, journalLabel, type LogJournal } from "./journal.ts";
 import type { PipeReader } from "./pipe_reader.ts";
 import { inProcessPlan, type LoggerPlan } from "./plan.ts";
 import { openJournalled, workingDir } from "./opening.ts";
@@ -51,7 +51,7 @@ export function logRunner(opts: LogRunnerOptions): ServiceRunner {
     const reader = plan === null ? null : opts.reader();
     if (plan === null || reader === null) {
       // a process reads the pipe now: what the journal says goes stale
-      forgetJournal(held.sup, `${held.label}/supervise/journal`);
+      forgetJournal(held.sup, journalLabel(held));
       opts.release();
       return null;
     }

@@ -48,9 +48,9 @@ export class DirBuffer {
   #recent = 0;
 
   /** `size` is the script's `s` for this directory. */
-  constructor(size: number, capacity = SMALL) {
+  constructor(size: number) {
     this.#size = size;
-    this.out = new Uint8Array(capacity);
+    this.out = new Uint8Array(SMALL);
   }
 
   /** Makes room for `n` more staged bytes. */
@@ -143,7 +143,7 @@ export class DirBuffer {
   release(batch: StagedBatch): void {
     const buf = batch.bytes.buffer;
     if (this.#spare !== null || buf === this.out.buffer) return;
-    if (buf.byteLength <= this.#fit(buf.byteLength)) this.#spare = new Uint8Array(buf);
+    if (buf.byteLength <= Math.max(SMALL, 4 * this.#recent)) this.#spare = new Uint8Array(buf);
   }
 
   /**

@@ -25,6 +25,10 @@ export interface Beside {
   fds: readonly (number | null)[];
   /** Where a message goes. */
   log: (line: string) => void;
+  /** KILL the script after this many ms; Infinity: let it run. */
+  timeoutMs: number;
+  /** Called with the script's pid once it runs. */
+  started?: (pid: number) => void;
 }
 
 /** Runs `./NAME ARGS…` beside the service; resolves with how it ended, null when it did not start. */
@@ -32,8 +36,6 @@ export function runBeside(
   r: Beside,
   name: string,
   args: readonly string[],
-  timeoutMs: number,
-  started?: (pid: number) => void,
 ): Promise<WaitStatus | null> {
   let pid: number;
   try {
@@ -43,9 +45,9 @@ export function runBeside(
     r.log(`supervise: warning: unable to start ${r.label}/${name}: ${reason(e)}`);
     return Promise.resolve(null);
   }
-  started?.(pid);
+  r.started?.(pid);
   return new Promise((resolve) => {
-    const t = setLongTimeout(() => signalIfThere(pid, SIG.KILL), timeoutMs);
+    const t = setLongTimeout(() => signalIfThere(pid, SIG.KILL), r.timeoutMs);
     watchChild(pid, (s) => {
       t.cancel();
       resolve(s);

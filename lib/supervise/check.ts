@@ -6,13 +6,7 @@
  */
 import { type Beside, runBeside } from "./beside.ts";
 
-/** How to run a check. */
-export interface CheckRun extends Beside {
-  /** KILL the check after this many ms (a failure then). */
-  timeoutMs: number;
-}
-
-/** Runs `./check` once; resolves true when it exited 0 within its time. */
-export async function runCheck(r: CheckRun): Promise<boolean> {
-  return (await runBeside(r, "check", [], r.timeoutMs))?.code === 0;
+/** Runs `./check` once; resolves true when it exited 0 within its time (KILLed: a failure). */
+export async function runCheck(r: Beside): Promise<boolean> {
+  return (await runBeside(r, "check", []))?.code === 0;
 }

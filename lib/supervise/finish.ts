@@ -20,15 +20,11 @@ export function finishArgs(s: Pick<WaitStatus, "code" | "signal">): [string, str
 export interface FinishRun extends Beside {
   /** How `./run` ended: finish's arguments. */
   ended: Pick<WaitStatus, "code" | "signal">;
-  /** KILL finish after this many ms; Infinity: let it run. */
-  timeoutMs: number;
-  /** Called with finish's pid once it runs. */
-  started?: (pid: number) => void;
 }
 
 /** Runs `./finish`; resolves when it has ended (or could not start: reported). */
 export async function runFinish(r: FinishRun): Promise<void> {
-  await runBeside(r, "finish", finishArgs(r.ended), r.timeoutMs, r.started);
+  await runBeside(r, "finish", finishArgs(r.ended));
 }
 
 /** What comes after a run of `./run`. */

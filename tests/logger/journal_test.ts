@@ -61,7 +61,13 @@ function recover(dir: string, l: Layout): { pipe: string; files: Record<string, 
   const jfd = open(journal, O.RDWR | O.CLOEXEC);
   try {
     writeAll(w, enc.encode(l.inPipe ?? chunk.slice(l.moved ?? 0) + "line 5\n"));
-    recoverLog(jfd, main, undefined, reader, l.script ? parseScript(l.script) : undefined);
+    recoverLog(
+      { fd: jfd, size: Deno.statSync(journal).size },
+      main,
+      undefined,
+      reader,
+      l.script ? parseScript(l.script) : undefined,
+    );
     const buf = new Uint8Array(1 << 16);
     const n = readSome(r, buf);
     const files: Record<string, string> = {};
