@@ -39,12 +39,20 @@ Deno.test("finish: killed after timeout-finish; shown as finishing meanwhile; -D
     const pid = await waitFor("up", () => readStatus(dir)?.pid);
     await dt(["svc", "-d", dir]);
     const fpid = Number(await waitFor("finish runs", () => lines(sb, "finish.pid")[0]));
-    const j = await json(dir);
+    // the status files are renamed in place off the JS thread: finish may write its pid first
+    const j = await waitFor("status.json says finishing", async () => {
+      const j = await json(dir);
+      return j.state === "finishing" ? j : null;
+    });
     assertEquals([j.state, j.pid, j.want, j.last_exit], ["finishing", fpid, "down", {
       code: null,
       signal: 15,
     }]);
-    assertEquals((await dt(["svstat", dir])).stdout.includes(": down "), true);
+    // (status.json is renamed before the 18-byte status)
+    await waitFor(
+      "svstat says down",
+      async () => (await dt(["svstat", dir])).stdout.includes(": down "),
+    );
     assertEquals((await dt(["svwait", "-d", "-t", "100", dir])).code, 0);
     const w = await dt(["svwait", "-D", "-t", "5000", dir]);
     assertEquals(w.code, 0);
